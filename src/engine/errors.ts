@@ -1,0 +1,150 @@
+/**
+ * Every error tsplay reports to a user is a TsplayError: a stable `code`, the
+ * exit status it maps to, and where possible the source location it concerns.
+ * User errors never print a stack trace; the CLI prints `format(err)`.
+ */
+
+/** Where in a user's input something is. `field` is the dotted path inside the document. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly field?: string;
+}
+
+/** Exit statuses, as ansible-playbook's. */
+export const ExitCode = {
+  ok: 0,
+  error: 1,
+  hostFailed: 2,
+  hostUnreachable: 3,
+  parseError: 4,
+  badOptions: 5,
+  interrupted: 99,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export function formatLocation(loc: SourceLocation | undefined): string {
+  if (!loc) return '';
+  let s = loc.file;
+  if (loc.line !== undefined) s += `:${loc.line}`;
+  if (loc.line !== undefined && loc.column !== undefined) s += `:${loc.column}`;
+  if (loc.field) s += ` (${loc.field})`;
+  return s;
+}
+
+export abstract class TsplayError extends Error {
+  abstract readonly code: string;
+  readonly exitCode: ExitCode = ExitCode.error;
+  readonly location: SourceLocation | undefined;
+  readonly hint: string | undefined;
+
+  constructor(message: string, opts: { location?: SourceLocation; hint?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = new.target.name;
+    this.location = opts.location;
+    this.hint = opts.hint;
+  }
+
+  /** One human line (or a few): `file:line:col (field): message` plus a hint. */
+  format(): string {
+    const where = formatLocation(this.location);
+    const head = where ? `${where}: ${this.message}` : this.message;
+    return this.hint ? `${head}\n  hint: ${this.hint}` : head;
+  }
+
+  static isInstance(e: unknown): e is TsplayError {
+    return e instanceof Error && typeof (e as { code?: unknown }).code === 'string' && 'exitCode' in e && 'format' in e;
+  }
+}
+
+/** Input that cannot be parsed or does not validate: nothing ran (exit 4). */
+export class ParseError extends TsplayError {
+  readonly code: string;
+  override readonly exitCode = ExitCode.parseError;
+  constructor(code: string, message: string, opts: { location?: SourceLocation; hint?: string; cause?: unknown } = {}) {
+    super(message, opts);
+    this.code = code;
+  }
+}
+
+/** Several input errors at once: validation reports everything it found. */
+export class ValidationErrors extends TsplayError {
+  readonly code = 'E_VALIDATION';
+  override readonly exitCode = ExitCode.parseError;
+  readonly errors: readonly TsplayError[];
+  constructor(errors: readonly TsplayError[]) {
+    super(`${errors.length} error${errors.length === 1 ? '' : 's'} in the input`);
+    this.errors = errors;
+  }
+  override format(): string {
+    return this.errors.map((e) => e.format()).join('\n');
+  }
+  /** Throws if any errors were collected. */
+  static throwIfAny(errors: readonly TsplayError[]): void {
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new ValidationErrors(errors);
+  }
+}
+
+/** Bad command-line options (exit 5). */
+export class OptionsError extends TsplayError {
+  readonly code = 'E_OPTIONS';
+  override readonly exitCode = ExitCode.badOptions;
+}
+
+/** A template referred to a variable that is not defined. */
+export class UndefinedVariableError extends TsplayError {
+  readonly code = 'E_UNDEFINED_VAR';
+  override readonly exitCode = ExitCode.parseError;
+  readonly variable: string;
+  readonly expression: string;
+  constructor(variable: string, expression: string, opts: { location?: SourceLocation } = {}) {
+    super(`undefined variable '${variable}' in '${expression}'`, {
+      ...opts,
+      hint: `define '${variable}' (vars, group_vars, host_vars, -e) or use {{default ${variable} "..."}}`,
+    });
+    this.variable = variable;
+    this.expression = expression;
+  }
+}
+
+/** A template or condition that is malformed or fails while evaluating. */
+export class TemplateError extends TsplayError {
+  readonly code = 'E_TEMPLATE';
+  override readonly exitCode = ExitCode.parseError;
+}
+
+/** A module reported failure on a host. `result` is what gets registered. */
+export class ModuleFailure extends TsplayError {
+  readonly code = 'E_MODULE_FAILED';
+  override readonly exitCode = ExitCode.hostFailed;
+  readonly result: Readonly<Record<string, unknown>>;
+  constructor(message: string, result: Record<string, unknown> = {}, opts: { location?: SourceLocation } = {}) {
+    super(message, opts);
+    this.result = result;
+  }
+}
+
+/** The host cannot be reached (refused, timeout, authentication, host key). */
+export class UnreachableError extends TsplayError {
+  readonly code = 'E_UNREACHABLE';
+  override readonly exitCode = ExitCode.hostUnreachable;
+  readonly host: string;
+  constructor(host: string, message: string, opts: { hint?: string; cause?: unknown } = {}) {
+    super(message, opts);
+    this.host = host;
+  }
+}
+
+/** Vault: wrong password, malformed vault data, missing password. */
+export class VaultError extends TsplayError {
+  readonly code = 'E_VAULT';
+  override readonly exitCode = ExitCode.error;
+}
+
+/** The run was interrupted (Ctrl-C). */
+export class InterruptedError extends TsplayError {
+  readonly code = 'E_INTERRUPTED';
+  override readonly exitCode = ExitCode.interrupted;
+}

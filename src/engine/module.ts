@@ -1,0 +1,140 @@
+/**
+ * The module contract. A module is one file that default-exports
+ * `defineModule({...})`:
+ *
+ *  - `params`: one TypeBox schema. It is both the ajv validation of the task's
+ *    arguments and (through `Static`) the TypeScript type `check` and `apply`
+ *    receive, and it generates `tsplay modules` docs. One source of truth.
+ *  - `check(ctx, params)`: read-only. Looks at the host through `ctx` and
+ *    returns a Plan: whether anything would change, the diff, the result to
+ *    register. It cannot write: its context has no write methods.
+ *  - `apply(ctx, plan, params)`: carries the plan out. The engine calls it only
+ *    when the plan says `changed` and the task is not in check mode, so modules
+ *    never test for check mode themselves.
+ *
+ * Modules see only this file's types: never the CLI, ssh2 or the executor.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+
+export { Type } from '@sinclair/typebox';
+export type { Static, TSchema } from '@sinclair/typebox';
+export { ModuleFailure } from './errors.js';
+export { quote, sh } from './transport/shell-quote.js';
+
+export interface CommandResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CommandOptions {
+  readonly stdin?: string | Buffer;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  readonly timeoutMs?: number;
+}
+
+/** What `ctx.stat` tells about a path on the host. */
+export interface FileInfo {
+  readonly path: string;
+  readonly type: 'file' | 'directory' | 'link' | 'other';
+  /** permission bits as a 4-digit octal string, e.g. "0644" */
+  readonly mode: string;
+  readonly uid: number;
+  readonly gid: number;
+  readonly owner: string;
+  readonly group: string;
+  readonly size: number;
+  /** modification time, seconds since the epoch */
+  readonly mtime: number;
+  /** where a symlink points (type 'link') */
+  readonly linkTarget?: string;
+  /** sha256 of a regular file's content, when asked for */
+  readonly checksum?: string;
+}
+
+/** One change to show under --diff. Text before/after gives a unified diff; objects give a structured diff. */
+export interface Diff {
+  /** what changes: a path, a package name, an object id */
+  readonly label: string;
+  readonly before?: string | Readonly<Record<string, unknown>> | readonly unknown[] | undefined;
+  readonly after?: string | Readonly<Record<string, unknown>> | readonly unknown[] | undefined;
+}
+
+export interface Plan<S = unknown> {
+  /** would a real run change the host? */
+  readonly changed: boolean;
+  /** one line for humans: what is (or would be) done */
+  readonly summary?: string;
+  readonly diff?: readonly Diff[];
+  /** fields registered for the task, in check mode too (stat results, debug msg, ...) */
+  readonly result?: Readonly<Record<string, unknown>>;
+  /** variables to set on the host (set_fact) */
+  readonly facts?: Readonly<Record<string, unknown>>;
+  /** data the module passes from check to its own apply */
+  readonly state?: S;
+}
+
+export interface ApplyOutcome {
+  /** fields registered for the task, merged over the plan's result */
+  readonly result?: Readonly<Record<string, unknown>>;
+  /** overrides the plan's `changed` when the real run knows better */
+  readonly changed?: boolean;
+  readonly facts?: Readonly<Record<string, unknown>>;
+}
+
+/** Files on the control machine: a role's files/ and templates/, the playbook's directory. */
+export interface ControllerFiles {
+  /** Finds a file the way Ansible does (role files/ or templates/, then the playbook dir); throws a clear error when missing. */
+  resolve(path: string, kind: 'files' | 'templates'): string;
+  read(path: string, kind: 'files' | 'templates'): Promise<Buffer>;
+}
+
+/** What `check` may use: reads only. */
+export interface HostContext {
+  /** inventory_hostname */
+  readonly host: string;
+  /** the host's variables as the task sees them (read-only) */
+  readonly vars: Readonly<Record<string, unknown>>;
+  readonly checkMode: boolean;
+  readonly diffMode: boolean;
+  /** Runs a read-only command on the host (a probe: dpkg-query, systemctl show, ...). */
+  probe(command: string, opts?: CommandOptions): Promise<CommandResult>;
+  readFile(path: string): Promise<Buffer | null>;
+  stat(path: string, opts?: { checksum?: boolean; follow?: boolean }): Promise<FileInfo | null>;
+  readonly controller: ControllerFiles;
+  /** Renders a Handlebars template with the host's variables. */
+  render(template: string): string;
+  warn(message: string): void;
+  /** Shown at -vv and above. */
+  debug(message: string): void;
+}
+
+/** What `apply` may use: everything `check` may, plus changes. */
+export interface ApplyContext extends HostContext {
+  run(command: string, opts?: CommandOptions): Promise<CommandResult>;
+  /** Writes a file atomically (temporary file in the same directory, then rename). */
+  writeFile(path: string, content: string | Buffer, opts?: { mode?: string; owner?: string; group?: string }): Promise<void>;
+}
+
+export interface ModuleDefinition<P extends TSchema = TSchema, S = unknown> {
+  readonly name: string;
+  /** one sentence for `tsplay modules` */
+  readonly description: string;
+  readonly params: P;
+  /** a bare string value (`command: ls -l`) fills this parameter */
+  readonly freeForm?: string;
+  /** runs on the controller without contacting the host (debug, set_fact, assert, fail) */
+  readonly controllerOnly?: boolean;
+  check(ctx: HostContext, params: Static<P>): Promise<Plan<S>>;
+  apply?(ctx: ApplyContext, plan: Plan<S>, params: Static<P>): Promise<ApplyOutcome | void>;
+}
+
+/** Declares a module; the generic parameters are inferred from `params` and `check`. */
+export function defineModule<P extends TSchema, S = undefined>(def: ModuleDefinition<P, S>): ModuleDefinition<P, S> {
+  return def;
+}
+
+/** A module of any parameter and state type, as the registry holds them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = ModuleDefinition<TSchema, any>;
