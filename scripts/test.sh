@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The project's full test command (`npm test`): sets up the test lab (Docker
+# engine and images, see scripts/lab/setup.sh), builds, then runs the whole
+# vitest suite. Extra arguments go to vitest: `npm test -- test/lab`.
+# Must run as root on a fresh Debian 12 machine; see docs/testing.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/lab/setup.sh
+npm run build
+
+# No registry: the testcontainers reaper image cannot be pulled, so tests
+# remove their own containers; every connection stays on loopback.
+export TESTCONTAINERS_RYUK_DISABLED=true
+export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
+TSPLAY_LAB_TAG="$(bash scripts/lab/setup.sh --tag)"
+export TSPLAY_LAB_TAG
+exec npx vitest run "$@"
