@@ -51,6 +51,8 @@ export type RunEvent =
       readonly result: Readonly<Record<string, unknown>>;
       /** delegate_to target, if any */
       readonly delegatedTo?: string;
+      /** a loop's summary after its items were reported one by one: count it, do not print it again */
+      readonly loopSummary?: boolean;
     }
   | { readonly type: 'task_end'; readonly task: TaskRef; readonly durationMs: number }
   | { readonly type: 'warning'; readonly message: string; readonly host?: string }

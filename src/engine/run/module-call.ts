@@ -1,0 +1,184 @@
+/**
+ * One module invocation on one host (one loop item): template the arguments,
+ * validate them against the module's schema, plan with `check`, and apply
+ * the plan unless this is a check run. This is where check mode is enforced:
+ * modules never see it as a branch.
+ */
+import type { AnyModule, Diff } from '../module.js';
+import { ModuleFailure, TsplayError, UnreachableError } from '../errors.js';
+import { containsSecret, revealDeep } from '../secret.js';
+import type { BecomeOptions } from '../transport/transport.js';
+import type { Vars } from '../vars/precedence.js';
+import { controllerFiles } from './controller-files.js';
+import { createApplyContext, createHostContext, type HostContextOptions } from './host-context.js';
+import type { EffectiveTask } from './inherited.js';
+import type { PlayScope, RunContext } from './run-context.js';
+import { OMIT } from './task-vars.js';
+
+export interface CallOutcome {
+  readonly changed: boolean;
+  readonly failed: boolean;
+  readonly unreachable?: boolean;
+  readonly msg?: string;
+  /** what `register` stores (before changed_when/failed_when) */
+  readonly result: Vars;
+  readonly diff?: readonly Diff[];
+  readonly facts?: Vars;
+}
+
+export async function callModule(
+  rc: RunContext,
+  ps: PlayScope,
+  et: EffectiveTask,
+  mod: AnyModule,
+  host: string,
+  vars: Vars,
+): Promise<CallOutcome> {
+  const task = et.task;
+  const checkMode = et.checkMode ?? rc.options.check;
+  const diffMode = et.diff ?? rc.options.diff;
+  try {
+    const rendered = rc.templates.render(task.args, vars, task.location) as Vars;
+    const args = dropOmitted(rendered);
+    if (et.noLog || containsSecret(args)) rc.redactor.addAll(args);
+    const clear = revealDeep(args) as Vars;
+    if (mod.name === 'assert') clear._evaluated = evaluateAssertions(rc, clear, vars, et);
+    const params = rc.params.validate(mod, clear, task.location);
+
+    const delegate = et.delegateTo ? String(rc.templates.render(et.delegateTo, vars, task.location)) : undefined;
+    const ctxOptions = hostContextOptions(rc, ps, et, host, vars, checkMode, diffMode, delegate);
+    const plan = await mod.check(createHostContext(ctxOptions), params);
+    let changed = plan.changed;
+    let result: Vars = { ...plan.result };
+    let facts: Vars | undefined = plan.facts ? { ...plan.facts } : undefined;
+    if (plan.changed && !checkMode && mod.apply) {
+      const out = await mod.apply(createApplyContext(ctxOptions), plan, params);
+      if (out) {
+        if (out.changed !== undefined) changed = out.changed;
+        if (out.result) result = { ...result, ...out.result };
+        if (out.facts) facts = { ...facts, ...out.facts };
+      }
+    }
+    result.changed = changed;
+    if (checkMode && plan.changed) result.check_mode_prediction = true;
+    if (diffMode && plan.diff?.length) result.diff = plan.diff;
+    if (plan.summary && result.msg === undefined && changed) result.msg = plan.summary;
+    return {
+      changed,
+      failed: false,
+      result,
+      ...(diffMode && plan.diff?.length ? { diff: plan.diff } : {}),
+      ...(facts ? { facts } : {}),
+      ...(typeof result.msg === 'string' ? { msg: result.msg } : {}),
+    };
+  } catch (e) {
+    return failureOutcome(e);
+  }
+}
+
+function failureOutcome(e: unknown): CallOutcome {
+  if (e instanceof UnreachableError) {
+    return { changed: false, failed: false, unreachable: true, msg: e.format(), result: { unreachable: true, msg: e.message, changed: false } };
+  }
+  if (e instanceof ModuleFailure) {
+    return { changed: false, failed: true, msg: e.message, result: { ...e.result, failed: true, msg: e.message, changed: Boolean(e.result.changed) } };
+  }
+  if (TsplayError.isInstance(e)) {
+    return { changed: false, failed: true, msg: e.format(), result: { failed: true, msg: e.format(), changed: false } };
+  }
+  const msg = e instanceof Error ? e.message : String(e);
+  return { changed: false, failed: true, msg, result: { failed: true, msg, changed: false } };
+}
+
+function hostContextOptions(
+  rc: RunContext,
+  ps: PlayScope,
+  et: EffectiveTask,
+  host: string,
+  vars: Vars,
+  checkMode: boolean,
+  diffMode: boolean,
+  delegate: string | undefined,
+): HostContextOptions {
+  const target = delegate ?? host;
+  const targetVars = delegate && delegate !== host ? { ...rc.inventory.hostVars(delegate), inventory_hostname: delegate } : vars;
+  const settings = rc.inventory.connectionSettings(target, delegate ? targetVars : vars);
+  const become = becomeOptions(rc, et, vars);
+  const environment = environmentOf(rc, et, vars);
+  return {
+    host,
+    connection: () => rc.connections.get(settings),
+    vars,
+    checkMode,
+    diffMode,
+    ...(become ? { become } : {}),
+    ...(environment ? { environment } : {}),
+    controller: controllerFiles({
+      ...(et.role ? { roleDir: et.role.dir } : {}),
+      playbookDir: ps.play.baseDir,
+      location: et.task.location,
+    }),
+    render: (template: string) => rc.templates.renderString(template, vars, et.task.location),
+    warn: (message: string) => rc.sink.emit({ type: 'warning', message: rc.redactor.redact(message), host }),
+    debug: (message: string) =>
+      rc.options.verbosity >= 3 && rc.sink.emit({ type: 'debug', level: 3, message: rc.redactor.redact(message), host }),
+  };
+}
+
+function becomeOptions(rc: RunContext, et: EffectiveTask, vars: Vars): BecomeOptions | undefined {
+  const on = et.become ?? truthy(vars.tsplay_become ?? vars.ansible_become) ?? rc.options.become ?? false;
+  if (!on) return undefined;
+  const user = et.becomeUser ?? str(vars.tsplay_become_user ?? vars.ansible_become_user) ?? rc.options.becomeUser ?? 'root';
+  const pw = vars.tsplay_become_password ?? vars.ansible_become_password ?? vars.ansible_become_pass;
+  if (pw !== undefined) {
+    rc.redactor.addAll(pw);
+    const clear = String(revealDeep(pw));
+    rc.redactor.add(clear);
+    return { user: String(rc.templates.render(user, vars)), password: clear };
+  }
+  return { user: String(rc.templates.render(user, vars)) };
+}
+
+function environmentOf(rc: RunContext, et: EffectiveTask, vars: Vars): Record<string, string> | undefined {
+  if (!et.environment.length) return undefined;
+  const out: Record<string, string> = {};
+  for (const layer of et.environment) {
+    const rendered = revealDeep(rc.templates.render(layer, vars, et.task.location)) as Vars;
+    for (const [k, v] of Object.entries(rendered)) if (v !== OMIT && v !== undefined && v !== null) out[k] = String(v);
+  }
+  return out;
+}
+
+function evaluateAssertions(rc: RunContext, args: Vars, vars: Vars, et: EffectiveTask): { expr: string; ok: boolean }[] {
+  const that = args.that;
+  const list = Array.isArray(that) ? that : that === undefined ? [] : [that];
+  const out: { expr: string; ok: boolean }[] = [];
+  for (const c of list) {
+    const expr = typeof c === 'boolean' ? c : String(c);
+    const ok = rc.conditions.holds([expr], vars, et.task.location);
+    out.push({ expr: String(expr), ok });
+    if (!ok) break; // Ansible stops at the first false assertion
+  }
+  return out;
+}
+
+function dropOmitted(args: Vars): Vars {
+  let out: Vars | undefined;
+  for (const [k, v] of Object.entries(args)) {
+    if (v === OMIT) {
+      out ??= { ...args };
+      delete out[k];
+    }
+  }
+  return out ?? args;
+}
+
+function truthy(v: unknown): boolean | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'boolean') return v;
+  return ['1', 'true', 'yes', 'on'].includes(String(v).toLowerCase());
+}
+
+function str(v: unknown): string | undefined {
+  return v === undefined || v === null ? undefined : String(v);
+}
