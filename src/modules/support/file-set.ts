@@ -1,0 +1,55 @@
+/**
+ * A set of files to put on the host, plus directories to create first: the
+ * plan of copy (one file, or a whole directory tree) and of template.
+ */
+import { sh, type ApplyContext, type Diff, type FileInfo, type HostContext, type Plan } from '../../engine/module.js';
+import { ModuleFailure } from '../../engine/module.js';
+import { applyContentWrite, planContentWrite, type ContentWriteRequest, type ContentWriteState } from './content-write.js';
+import { runOrFail } from './host-commands.js';
+
+export interface FileSetState {
+  /** directories to create, parents first */
+  readonly mkdirs: readonly string[];
+  readonly files: readonly ContentWriteState[];
+}
+
+export type FileSetRequest = Omit<ContentWriteRequest, 'info'> & { readonly inNewDir?: boolean };
+
+/** Host directories among `dirs` that are missing (fails when one exists as a non-directory). */
+export async function missingDirs(ctx: HostContext, dirs: readonly string[]): Promise<string[]> {
+  const missing: string[] = [];
+  for (const d of dirs) {
+    const info: FileInfo | null = missing.some((m) => d.startsWith(`${m}/`)) ? null : await ctx.stat(d, { follow: true });
+    if (info && info.type !== 'directory') throw new ModuleFailure(`${d} exists and is not a directory`, { path: d });
+    if (!info) missing.push(d);
+  }
+  return missing;
+}
+
+/** Plans every file; files flagged `inNewDir` are known not to exist yet. */
+export async function planFileSet(ctx: HostContext, mkdirs: readonly string[], files: readonly FileSetRequest[]): Promise<Plan<FileSetState>> {
+  const plans: Plan<ContentWriteState>[] = [];
+  for (const f of files) plans.push(await planContentWrite(ctx, f.inNewDir ? { ...f, info: null } : f));
+  const changedFiles = plans.filter((p) => p.changed);
+  const diff: Diff[] = [
+    ...mkdirs.map((d) => ({ label: d, before: { path: d, state: 'absent' }, after: { path: d, state: 'directory' } })),
+    ...changedFiles.flatMap((p) => p.diff ?? []),
+  ];
+  const changed = mkdirs.length > 0 || changedFiles.length > 0;
+  const only = plans.length === 1 ? plans[0] : undefined;
+  const summary = only && mkdirs.length === 0 ? only.summary : changed ? `${changedFiles.length} file(s) and ${mkdirs.length} director(ies) to change` : 'all files are up to date';
+  return {
+    changed,
+    ...(summary ? { summary } : {}),
+    diff,
+    result: only?.result ?? {},
+    state: { mkdirs, files: changedFiles.map((p) => p.state).filter((s): s is ContentWriteState => s !== undefined) },
+  };
+}
+
+export async function applyFileSet(ctx: ApplyContext, s: FileSetState, single: boolean): Promise<Record<string, unknown>> {
+  for (const d of s.mkdirs) await runOrFail(ctx, sh`mkdir -p ${d}`, `creating directory ${d}`);
+  let last: Record<string, unknown> = {};
+  for (const f of s.files) last = await applyContentWrite(ctx, f);
+  return single ? last : {};
+}
