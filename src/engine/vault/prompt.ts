@@ -3,7 +3,6 @@
  * can be tested; `ttyPromptReader` is the real one, reading from a terminal
  * without echo.
  */
-import type { Readable, Writable } from 'node:stream';
 import { InterruptedError, VaultError } from '../errors.js';
 import { DEFAULT_VAULT_LABEL } from './envelope.js';
 
@@ -29,10 +28,10 @@ export async function askVaultPassword(prompt: PromptReader, opts: AskOptions = 
 }
 
 /** A TTY-like input: a Readable that may be switched to raw mode. */
-export type PromptInput = Readable & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+export type PromptInput = NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
 
 /** Reads one line from `input` without echoing it; prompts on `output` (stderr, normally). */
-export function ttyPromptReader(input: PromptInput, output: Writable): PromptReader {
+export function ttyPromptReader(input: PromptInput, output: NodeJS.WritableStream): PromptReader {
   return (prompt) =>
     new Promise((resolve, reject) => {
       output.write(prompt);
