@@ -1,0 +1,175 @@
+/**
+ * Ansible-shaped terminal output: PLAY/TASK banners, one status line per host
+ * result, grouped diffs under --diff, warnings, verbose detail and the PLAY
+ * RECAP. On a terminal (not CI) a spinner names the running task and the hosts
+ * still working; it is hidden before every line so output never interleaves.
+ */
+import type { Redactor } from '../secret.js';
+import type { EventSink, RunEvent } from '../run/events.js';
+import { banner } from './banner.js';
+import { colourDiffLine } from './diff-colour.js';
+import { DiffGroups } from './diff-groups.js';
+import type { EventOf, HostResultEvent } from './event-kinds.js';
+import { createPalette, type Palette } from './palette.js';
+import { recapLines } from './recap.js';
+import { resultDetail } from './result-detail.js';
+import type { ResultFormat } from './result-dump.js';
+import { oraSpinner, spinnerText, type Spinner, type SpinnerFactory } from './spinner.js';
+import { IGNORING, statusLine } from './status-line.js';
+import { taskHeader, taskLabel } from './task-label.js';
+import { resolveTerminal, type Terminal, type TerminalOptions } from './terminal.js';
+import { redactText, toWriteFn, type OutputTarget, type WriteFn } from './writer.js';
+
+export interface HumanSinkOptions extends TerminalOptions {
+  /** number of -v flags: 1 results of changed/failed, 2 all results and debug ≤ 2, 3 commands (debug 3) */
+  readonly verbosity?: number;
+  /** print the diffs carried by host results (--diff) */
+  readonly diff?: boolean;
+  /** how results are dumped at -v and for `debug`; default json */
+  readonly resultFormat?: ResultFormat;
+  /** a second redaction pass over every line; default none (events come redacted) */
+  readonly redactor?: Redactor;
+  /** makes the spinner; default ora. Only called on a TTY outside CI. */
+  readonly spinner?: SpinnerFactory;
+}
+
+interface RunningTask {
+  readonly label: string;
+  readonly pending: string[];
+  readonly diffs: DiffGroups;
+}
+
+export class HumanSink implements EventSink {
+  readonly #write: WriteFn;
+  readonly #terminal: Terminal;
+  readonly #palette: Palette;
+  readonly #verbosity: number;
+  readonly #diff: boolean;
+  readonly #format: ResultFormat;
+  readonly #redactor: Redactor | undefined;
+  readonly #spinner: Spinner | undefined;
+  #task: RunningTask | undefined;
+
+  constructor(out: OutputTarget, opts: HumanSinkOptions = {}) {
+    this.#write = toWriteFn(out);
+    this.#terminal = resolveTerminal(out, opts);
+    this.#palette = createPalette(this.#terminal.color);
+    this.#verbosity = opts.verbosity ?? 0;
+    this.#diff = opts.diff ?? false;
+    this.#format = opts.resultFormat ?? 'json';
+    this.#redactor = opts.redactor;
+    const stream = typeof out === 'function' ? undefined : out;
+    this.#spinner = this.#terminal.spinner && stream ? (opts.spinner ?? oraSpinner)(stream) : undefined;
+  }
+
+  emit(event: RunEvent): void {
+    switch (event.type) {
+      case 'playbook_start':
+        if (this.#verbosity >= 1) this.#print(`PLAYBOOK: ${event.file}${event.checkMode ? ' (check mode)' : ''}`);
+        return;
+      case 'play_start':
+        return this.#banner(`PLAY [${event.name}]`);
+      case 'task_start':
+        return this.#taskStart(event);
+      case 'host_result':
+        return this.#hostResult(event);
+      case 'task_end':
+        return this.#taskEnd();
+      case 'warning':
+        return this.#print(`[WARNING]: ${event.host ? `[${event.host}]: ` : ''}${event.message}`, (s) =>
+          this.#palette.paint('magenta', s),
+        );
+      case 'debug':
+        if (this.#verbosity >= 2 && event.level <= this.#verbosity)
+          this.#print(event.host ? `<${event.host}> ${event.message}` : event.message, (s) => this.#palette.paint('blue', s));
+        return;
+      case 'play_end':
+        return;
+      case 'recap':
+        this.#task = undefined;
+        this.#banner('PLAY RECAP');
+        for (const line of recapLines(this.#redactStats(event.stats), this.#palette)) this.#printRaw(line);
+        this.#printRaw('');
+        return;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#task = undefined;
+    this.#spinner?.hide();
+  }
+
+  #taskStart(event: EventOf<'task_start'>): void {
+    this.#task = undefined;
+    this.#banner(taskHeader(event.task));
+    if (this.#verbosity >= 2 && event.task.where) this.#print(`task path: ${event.task.where}`);
+    this.#task = { label: taskLabel(event.task), pending: [...event.hosts], diffs: new DiffGroups() };
+    this.#showSpinner();
+  }
+
+  #hostResult(r: HostResultEvent): void {
+    const task = this.#task;
+    // An item result does not finish the host's work on a loop task.
+    if (task && r.item === undefined) {
+      const i = task.pending.indexOf(r.host);
+      if (i >= 0) task.pending.splice(i, 1);
+    }
+    const colour = (s: string): string => this.#palette.status(r.status, s);
+    this.#print(statusLine(r, resultDetail(r, this.#verbosity, this.#format)), colour);
+    if (r.ignored) this.#print(IGNORING, (s) => this.#palette.paint('cyan', s));
+    if (this.#diff && r.diff?.length) {
+      if (task) task.diffs.add(r.host, r.diff);
+      else this.#printDiffs(groupsOf(r.host, r.diff));
+    }
+  }
+
+  #taskEnd(): void {
+    const task = this.#task;
+    this.#task = undefined;
+    if (task) this.#printDiffs(task.diffs.take());
+    this.#spinner?.hide();
+  }
+
+  #printDiffs(groups: ReturnType<DiffGroups['take']>): void {
+    for (const g of groups) {
+      for (const line of g.lines) this.#print(line, (s) => colourDiffLine(s, this.#palette));
+      this.#print(`hosts: ${g.hosts.join(', ')}`);
+      this.#print('');
+    }
+  }
+
+  #redactStats<T>(stats: Readonly<Record<string, T>>): Record<string, T> {
+    if (!this.#redactor) return { ...stats };
+    const out: Record<string, T> = {};
+    for (const [host, s] of Object.entries(stats)) out[this.#redactor.redact(host)] = s;
+    return out;
+  }
+
+  #banner(title: string): void {
+    this.#print('');
+    this.#print(banner(title, this.#terminal.width));
+  }
+
+  /** Redacts, colours and writes one line, with the spinner out of the way. */
+  #print(plain: string, colour: (s: string) => string = (s) => s): void {
+    this.#printRaw(colour(redactText(this.#redactor, plain)));
+  }
+
+  #printRaw(line: string): void {
+    this.#spinner?.hide();
+    this.#write(line + '\n');
+    this.#showSpinner();
+  }
+
+  #showSpinner(): void {
+    const task = this.#task;
+    if (!this.#spinner || !task || task.pending.length === 0) return;
+    this.#spinner.show(spinnerText(task.label, task.pending));
+  }
+}
+
+function groupsOf(host: string, diffs: NonNullable<HostResultEvent['diff']>): ReturnType<DiffGroups['take']> {
+  const groups = new DiffGroups();
+  groups.add(host, diffs);
+  return groups.take();
+}
