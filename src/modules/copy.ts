@@ -11,6 +11,7 @@ import { isControllerDir, listControllerTree } from './support/controller-tree.j
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveSource } from './support/controller-source.js';
+import { destFor } from './support/dest-path.js';
 
 const params = Type.Object(
   {
@@ -47,10 +48,10 @@ export default defineModule({
       return planFileSet(ctx, [], [{ ...base, dest: p.dest, content: Buffer.from(p.content) }]);
     }
     const src = p.src ?? '';
-    if (p.remote_src) return withSrc(await planFileSet(ctx, [], [{ ...base, dest: await destFor(ctx, p, src), content: await remoteSource(ctx, src) }]), src);
+    if (p.remote_src) return withSrc(await planFileSet(ctx, [], [{ ...base, dest: await destFor(ctx, p.dest, src), content: await remoteSource(ctx, src) }]), src);
     const local = resolveSource(ctx, src, 'files');
     if (await isControllerDir(local)) return withSrc(await planTree(ctx, p, local, base), src);
-    const dest = await destFor(ctx, p, src);
+    const dest = await destFor(ctx, p.dest, src);
     const newDir = p.dest.endsWith('/') ? await missingDirs(ctx, [p.dest.replace(/\/+$/, '')]) : [];
     const file: FileSetRequest = { ...base, dest, content: await readFile(local), inNewDir: newDir.length > 0 };
     return withSrc(await planFileSet(ctx, newDir, [file]), src);
@@ -62,13 +63,6 @@ export default defineModule({
 
 function withSrc(plan: Plan<FileSetState>, src: string): Plan<FileSetState> {
   return { ...plan, result: { ...plan.result, src } };
-}
-
-/** dest, or dest/basename(src) when dest names a directory. */
-async function destFor(ctx: HostContext, p: Params, src: string): Promise<string> {
-  if (p.dest.endsWith('/')) return `${p.dest}${basename(src)}`;
-  const info = await ctx.stat(p.dest, { follow: true });
-  return info?.type === 'directory' ? `${p.dest.replace(/\/+$/, '')}/${basename(src)}` : p.dest;
 }
 
 async function remoteSource(ctx: HostContext, src: string): Promise<Buffer> {
