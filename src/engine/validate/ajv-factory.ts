@@ -1,0 +1,22 @@
+/**
+ * Builds ajv instances. Each validator owner creates its own (no shared global
+ * instance): compiled schemas are cached inside the instance that owns them.
+ */
+import { Ajv, type Options } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; under NodeNext its default export is the module object.
+type FormatsPlugin = (ajv: Ajv) => Ajv;
+const formatsModule = addFormatsModule as unknown as FormatsPlugin | { default: FormatsPlugin };
+const addFormats: FormatsPlugin = typeof formatsModule === 'function' ? formatsModule : formatsModule.default;
+
+export function createAjv(options: Options = {}): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: false,
+    ...options,
+  });
+  addFormats(ajv);
+  return ajv;
+}
