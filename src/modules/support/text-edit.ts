@@ -1,0 +1,52 @@
+/**
+ * Shared by lineinfile and blockinfile: read a text file for editing (or
+ * start from nothing with `create`), then plan writing the edited text
+ * through the common content-write path.
+ */
+import { ModuleFailure, type HostContext, type Plan } from '../../engine/module.js';
+import type { AttributeSpec } from './attributes.js';
+import { planContentWrite, statDest, type ContentWriteState } from './content-write.js';
+import type { FileInfo } from '../../engine/module.js';
+
+export interface TextFile {
+  readonly path: string;
+  readonly info: FileInfo | null;
+  /** null: the file does not exist */
+  readonly text: string | null;
+}
+
+/** Reads the file at `path` (following symlinks, as Ansible does for these modules). */
+export async function readTextFile(ctx: HostContext, path: string, opts: { create: boolean; mustExist: boolean }): Promise<TextFile> {
+  const info = await ctx.stat(path, { checksum: true });
+  if (!info && !opts.create && opts.mustExist) throw new ModuleFailure(`Destination ${path} does not exist !`, { rc: 257 });
+  if (!info) {
+    if (opts.create) await statDest(ctx, path, true); // fails clearly when the parent directory is missing
+    return { path, info: null, text: null };
+  }
+  const resolved = await statDest(ctx, path, true);
+  if (resolved.info?.type === 'directory') throw new ModuleFailure(`Destination ${path} is a directory !`, { rc: 256 });
+  const buf = await ctx.readFile(resolved.path);
+  return { path: resolved.path, info: resolved.info, text: buf === null ? null : buf.toString('utf8') };
+}
+
+export interface TextWriteOptions {
+  readonly attributes: AttributeSpec;
+  readonly backup: boolean;
+  readonly validate?: string | undefined;
+}
+
+/** Plans writing `after` over the file (unchanged text still checks attributes). */
+export async function planTextWrite(ctx: HostContext, file: TextFile, after: string, opts: TextWriteOptions, msg: string): Promise<Plan<ContentWriteState>> {
+  const plan = await planContentWrite(ctx, {
+    dest: file.path,
+    content: Buffer.from(after),
+    attributes: opts.attributes,
+    backup: opts.backup,
+    validate: opts.validate,
+    info: file.info,
+    current: file.text === null ? null : Buffer.from(file.text),
+  });
+  const textChanged = file.text === null || file.text !== after;
+  const summary = textChanged ? msg : plan.changed ? `${msg ? `${msg} and ` : ''}${plan.summary ?? ''}` : plan.summary;
+  return { ...plan, ...(summary ? { summary } : {}), result: { ...plan.result, msg: textChanged ? msg : plan.changed ? 'ownership, perms or SE linux context changed' : '' } };
+}
