@@ -7,3 +7,5 @@ export { askVaultPassword, ttyPromptReader, type AskOptions, type PromptInput, t
 export { vaultTags, VAULT_TAG, type VaultTagOptions } from './vault-tag.js';
 export { parseYamlWithVault, readYamlWithVault, secretStrings, type VaultYamlOptions } from './read-yaml.js';
 export { formatEncryptedString } from './encrypt-string.js';
+export { editVaultFile, type EditorRunner, type EditResult } from './edit-file.js';
+export { writeFileAtomic } from './atomic-write.js';
