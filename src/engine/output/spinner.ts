@@ -15,7 +15,17 @@ export interface Spinner {
 
 export type SpinnerFactory = (stream: OutputStream) => Spinner;
 
+/** ora moves the cursor itself; a stream without these methods is not a real terminal. */
+function canMoveCursor(stream: OutputStream): boolean {
+  const s = stream as Partial<Record<'cursorTo' | 'clearLine' | 'moveCursor', unknown>>;
+  return typeof s.cursorTo === 'function' && typeof s.clearLine === 'function' && typeof s.moveCursor === 'function';
+}
+
+/** A spinner that never draws, for streams that only claim to be terminals. */
+export const inertSpinner: Spinner = { show() {}, hide() {}, visible: false };
+
 export const oraSpinner: SpinnerFactory = (stream) => {
+  if (!canMoveCursor(stream)) return inertSpinner;
   // discardStdin: false — raw stdin would swallow Ctrl-C while a task blocks.
   const spinner = ora({ stream: stream as NodeJS.WritableStream, discardStdin: false, isEnabled: true });
   return {

@@ -314,3 +314,57 @@ describe('HumanSink diffs', () => {
     expect(out.text).toContain('FAILED! => bad ********');
   });
 });
+
+describe('HumanSink whole run', () => {
+  it('prints a run the way ansible-playbook does', () => {
+    const pkg = task('install packages', { module: 'apt', role: 'base' });
+    const dbg = task('show', { module: 'debug' });
+    const handler = task('restart nginx', { module: 'service', handler: true });
+    const hosts = ['web1', 'web2'];
+    const events: RunEvent[] = [
+      { type: 'playbook_start', file: 'site.yml', checkMode: false },
+      { type: 'play_start', name: 'webservers', hosts },
+      { type: 'task_start', task: pkg, hosts },
+      result(pkg, 'web1', 'changed', { item: 'nginx' }),
+      result(pkg, 'web1', 'ok', { item: 'curl' }),
+      result(pkg, 'web2', 'unreachable', { msg: 'Connection timed out' }),
+      { type: 'task_end', task: pkg, durationMs: 100 },
+      { type: 'task_start', task: dbg, hosts: ['web1'] },
+      result(dbg, 'web1', 'ok', { result: { msg: 'port 80' } }),
+      { type: 'task_end', task: dbg, durationMs: 1 },
+      { type: 'task_start', task: handler, hosts: ['web1'] },
+      { type: 'warning', message: 'service is masked' },
+      result(handler, 'web1', 'changed', { delegatedTo: 'localhost' }),
+      { type: 'task_end', task: handler, durationMs: 1 },
+      { type: 'play_end', name: 'webservers' },
+      { type: 'recap', durationMs: 200, stats: { web1: stats({ ok: 3, changed: 2 }), web2: stats({ unreachable: 1 }) } },
+    ];
+    const stars = (title: string): string => `${title} ${'*'.repeat(79 - title.length)}`;
+    expect(run(events, { width: 80 }).text).toBe(
+      [
+        '',
+        stars('PLAY [webservers]'),
+        '',
+        stars('TASK [base : install packages]'),
+        'changed: [web1] => (item=nginx)',
+        'ok: [web1] => (item=curl)',
+        'fatal: [web2]: UNREACHABLE! => Connection timed out',
+        '',
+        stars('TASK [show]'),
+        'ok: [web1] => {',
+        '    "msg": "port 80"',
+        '}',
+        '',
+        stars('RUNNING HANDLER [restart nginx]'),
+        '[WARNING]: service is masked',
+        'changed: [web1 -> localhost]',
+        '',
+        stars('PLAY RECAP'),
+        'web1 : ok=3 changed=2 unreachable=0 failed=0 skipped=0 rescued=0 ignored=0',
+        'web2 : ok=0 changed=0 unreachable=1 failed=0 skipped=0 rescued=0 ignored=0',
+        '',
+        '',
+      ].join('\n'),
+    );
+  });
+});
