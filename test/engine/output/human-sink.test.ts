@@ -105,6 +105,9 @@ describe('HumanSink verbosity', () => {
     { name: 'debug 2 at -vv', verbosity: 2, event: debug(2), expected: ['<web1> level 2'] },
     { name: 'debug 3 hidden at -vv', verbosity: 2, event: debug(3), expected: [] },
     { name: 'debug 3 at -vvv', verbosity: 3, event: debug(3), expected: ['<web1> level 3'] },
+    { name: 'playbook hidden at 0', verbosity: 0, event: { type: 'playbook_start', file: 'site.yml', checkMode: true }, expected: [] },
+    { name: 'playbook at -v', verbosity: 1, event: { type: 'playbook_start', file: 'site.yml', checkMode: true }, expected: ['PLAYBOOK: site.yml (check mode)'] },
+    { name: 'task path at -vv', verbosity: 2, event: { type: 'task_start', task: task('t', { where: 'site.yml:4' }), hosts: [] }, expected: ['', `TASK [t] ${'*'.repeat(71)}`, 'task path: site.yml:4'] },
     { name: 'debug without host', verbosity: 3, event: { type: 'debug', level: 3, message: 'ssh exec' }, expected: ['ssh exec'] },
   ];
   it.each(cases)('$name', ({ verbosity, event, expected }) => {
