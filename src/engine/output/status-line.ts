@@ -15,7 +15,9 @@ function hostRef(r: HostResultEvent): string {
 }
 
 function withDetail(line: string, detail: string | undefined): string {
-  return detail === undefined ? line : `${line} => ${detail}`;
+  if (detail === undefined) return line;
+  // a block (YAML) starts on its own line: no trailing space after the arrow
+  return detail.startsWith('\n') ? `${line} =>${detail}` : `${line} => ${detail}`;
 }
 
 export function statusLine(r: HostResultEvent, detail: string | undefined): string {

@@ -116,7 +116,7 @@ describe('HumanSink verbosity', () => {
 
   it('dumps YAML when asked', () => {
     const lines = run([changed], { verbosity: 1, resultFormat: 'yaml' }).lines.slice(0, -1);
-    expect(lines).toEqual(['changed: [web1] => ', '    rc: 0', '    stdout: done']);
+    expect(lines).toEqual(['changed: [web1] =>', '    rc: 0', '    stdout: done']);
   });
 });
 
