@@ -14,7 +14,8 @@ export function statCommand(path: string, opts: { checksum?: boolean; follow?: b
   const L = opts.follow ? '-L ' : '';
   const parts = [
     `if [ ! -e ${p} ] && [ ! -L ${p} ]; then exit 3; fi`,
-    `stat ${L}-c '%F${FIELD_SEP}%a${FIELD_SEP}%u${FIELD_SEP}%g${FIELD_SEP}%U${FIELD_SEP}%G${FIELD_SEP}%s${FIELD_SEP}%Y' ${p}`,
+    // following a dangling link: stat fails; report "not there" rather than reading the wrong line
+    `stat ${L}-c '%F${FIELD_SEP}%a${FIELD_SEP}%u${FIELD_SEP}%g${FIELD_SEP}%U${FIELD_SEP}%G${FIELD_SEP}%s${FIELD_SEP}%Y' ${p} 2>/dev/null || exit 3`,
     `if [ -L ${p} ]; then readlink ${p}; else echo; fi`,
   ];
   if (opts.checksum) parts.push(`if [ -f ${p} ]; then sha256sum ${p} | cut -d' ' -f1; else echo; fi`);

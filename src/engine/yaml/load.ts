@@ -63,6 +63,8 @@ export function parseYaml(text: string, file: string, opts: YamlLoadOptions = {}
     prettyErrors: false,
     customTags: opts.customTags ?? [],
     strict: true,
+    // YAML 1.1, as Ansible (PyYAML) reads it: `mode: 0644` is octal, `yes`/`no` are booleans
+    version: '1.1',
   });
   const list = Array.isArray(docs) ? docs : [];
   const pos = (offset: number): Position => {

@@ -1,0 +1,42 @@
+/** Dispatches to a subcommand and turns errors into messages and exit codes (no stack traces for user errors). */
+import { CommanderError } from 'commander';
+import { ExitCode, TsplayError } from '../engine/errors.js';
+
+export interface CliIO {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const processIO: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+
+export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  try {
+    switch (argv[0]) {
+      case 'inventory':
+        return await (await import('./commands/inventory-cli.js')).inventoryCli(argv.slice(1), io);
+      case 'vault':
+        return await (await import('./commands/vault-cli.js')).vaultCli(argv.slice(1), io);
+      case 'modules':
+        return await (await import('./commands/modules-cli.js')).modulesCli(argv.slice(1), io);
+      default:
+        return await (await import('./commands/playbook-cli.js')).playbookCli(argv, io);
+    }
+  } catch (e) {
+    return reportError(e, io);
+  }
+}
+
+export function reportError(e: unknown, io: CliIO): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
+    return ExitCode.badOptions; // commander already printed the message
+  }
+  if (TsplayError.isInstance(e)) {
+    io.stderr.write(`ERROR! ${e.format()}\n`);
+    return e.exitCode;
+  }
+  io.stderr.write(`ERROR! unexpected internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  return ExitCode.error;
+}
