@@ -29,8 +29,8 @@ export class LazyVars {
   }
 
   /**
-   * Looks `parts` up starting at `base`. `rootPath` names the lookup for
-   * messages and cycle detection when it starts at the root variables.
+   * Looks `parts` up starting at `base`. `prefix` is the path of `base` itself
+   * (for messages and cycle detection); empty when `base` is the root variables.
    */
   lookup(base: unknown, parts: readonly string[], frame: Frame, prefix = ''): unknown {
     let cur = base;
@@ -38,7 +38,7 @@ export class LazyVars {
     for (let i = 0; i < parts.length; i++) {
       const key = parts[i] as string;
       assertAllowedKey(key, frame.where);
-      path = path ? `${path}.${key}` : key;
+      path = path === '' ? key : path.endsWith('@') ? path + key : `${path}.${key}`;
       if (cur instanceof UndefinedValue) {
         cur = cur.child(key);
         continue;
