@@ -5,7 +5,7 @@
  */
 import { Secret } from '../secret.js';
 
-export function isTemplated(value: unknown): value is string {
+export function isTemplated(value: unknown): boolean {
   return typeof value === 'string' && value.includes('{{');
 }
 
