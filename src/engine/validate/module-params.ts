@@ -41,7 +41,8 @@ export const PARAM_ERROR_CODES = {
 } as const;
 
 export class ModuleParams {
-  readonly #loadAjv: Ajv = createAjv({ coerceTypes: true });
+  // defaults applied on a copy, so a parameter with a default is not reported missing
+  readonly #loadAjv: Ajv = createAjv({ coerceTypes: true, useDefaults: true });
   readonly #runAjv: Ajv = createAjv({ coerceTypes: true, useDefaults: true });
   readonly #loadCache = new WeakMap<object, ValidateFunction>();
   readonly #runCache = new WeakMap<object, CompiledParams>();
