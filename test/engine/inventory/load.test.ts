@@ -130,14 +130,14 @@ describe('loadInventory', () => {
   it('applies extra vars dirs after the sources, in the order given', () => {
     const dir = tempInventory({
       'inv/hosts.yml': 'web:\n  hosts:\n    w1:\n',
-      'inv/group_vars/web.yml': 'x: inventory\ny: inventory\nz: inventory\n',
+      'inv/group_vars/web.yml': 'x: inventory\nw: inventory\nz: inventory\n',
       'root/group_vars/all.yml': 'x: root_all\n',
-      'root/group_vars/web.yml': 'y: root\n',
-      'play/group_vars/web.yml': 'y: play\n',
+      'root/group_vars/web.yml': 'w: root\n',
+      'play/group_vars/web.yml': 'w: play\n',
       'play/host_vars/w1.yml': 'z: play_host\n',
     });
     const inv = loadInventory([join(dir, 'inv/hosts.yml')], { extraVarsDirs: [join(dir, 'root'), join(dir, 'play')] });
-    expect(hostVariables(inv, 'w1')).toEqual({ x: 'inventory', y: 'play', z: 'play_host' });
+    expect(hostVariables(inv, 'w1')).toEqual({ x: 'inventory', w: 'play', z: 'play_host' });
   });
 
   it('memoises host variables per inventory instance', () => {

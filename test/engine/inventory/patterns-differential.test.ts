@@ -16,10 +16,14 @@ const run = promisify(execFile);
 const ANSIBLE = '/usr/bin/ansible';
 const FIXTURES = join(import.meta.dirname, '../../fixtures/inventories');
 
+// Ansible walks grandchild groups in Python set order, which changes between runs: for patterns
+// that depend on it ('all' here reaches web, db and stage_db at the same level) only the set is compared.
+const UNORDERED = new Set(['all', '*', '!db']);
+
 const cases: readonly { source: string; pattern: string }[] = [
   ...[
     'all', '*', 'web', 'web:db', 'db:web', 'web,db', 'web:&db', 'web:!frontend', '!db', 'cdn-*', '*.example.com',
-    '~web[12]', '~(db|sdb)0', 'web[0]', 'web[1:2]', 'web[1:]', 'prod[-1]', 'nosuch', 'nosuch:web', 'localhost',
+    '~web[12]', '~(db|sdb)0', 'web[0]', 'web[1:2]', 'web[1:]', 'web[-1]', 'staging[-1]', 'nosuch', 'nosuch:web', 'localhost',
     'web3', 'web3:frontend', 'staging:&prod:!web2', 'web*', 'd?01', 'sdb[0:1]',
   ].map((pattern) => ({ source: 'nested/hosts.yml', pattern })),
   ...['all', 'workers', 'app:!app2', 'ungrouped', 'bastion', 'nested*'].map((pattern) => ({ source: 'directory', pattern })),
@@ -58,7 +62,8 @@ describe.skipIf(!canRunAnsible)('host patterns match ansible --list-hosts', () =
   it.each(cases)('$source: $pattern', (c) => {
     const got = matchHosts(inventory(c.source), c.pattern);
     const want = expected.get(key(c));
-    expect(got.hosts).toEqual(want?.hosts);
+    if (c.source.startsWith('nested') && UNORDERED.has(c.pattern)) expect([...got.hosts].sort()).toEqual([...(want?.hosts ?? [])].sort());
+    else expect(got.hosts).toEqual(want?.hosts);
     expect(got.warnings.length > 0).toBe(want?.warned);
   });
 });
