@@ -9,6 +9,7 @@ import { rootFrame, type Vars } from '../template/frame.js';
 import { singleExpressionBody } from '../template/single-expression.js';
 import { Templar } from '../template/templar.js';
 import { truthy } from '../template/truthy.js';
+import { MissingVariable, UndefinedValue } from '../template/undefined-value.js';
 import { userError } from '../template/user-error.js';
 import { evaluate } from './evaluate.js';
 import { toBool } from './filters.js';
@@ -36,7 +37,10 @@ export class ConditionEvaluator {
   evaluateExpression(expr: string, vars: Vars, where?: SourceLocation): unknown {
     const frame = rootFrame(vars, where, 'value');
     try {
-      return evaluate(this.#parse(expr, where), { lazy: this.#templar.vars, frame });
+      const value = evaluate(this.#parse(expr, where), { lazy: this.#templar.vars, frame });
+      // a condition that is only a missing variable is an error too (only `is defined`-style tests look at it)
+      if (value instanceof UndefinedValue) throw new MissingVariable(value.path);
+      return value;
     } catch (e) {
       throw userError(e, expr, where);
     }

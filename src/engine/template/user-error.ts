@@ -20,7 +20,7 @@ export function userError(e: unknown, text: string, where: SourceLocation | unde
 
 /** The `{{ ... }}` that mentions a name (or the start of the text). */
 export function expressionFor(text: string, name: string): string {
-  const word = new RegExp(`(^|[^\\w.@])@?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+  const word = new RegExp(`(^|[^\\w.@])(@root\\.)?@?${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
   for (const m of text.matchAll(/\{\{[\s\S]*?\}\}/g)) if (word.test(m[0].slice(2, -2))) return shorten(m[0]);
   return shorten(text);
 }
