@@ -78,7 +78,9 @@ export class LoadContext {
     if (validate(value)) return true;
     const issues = schemaIssues(validate.errors, value);
     for (const issue of issues) {
-      const location = where(value, issue.path, file, segments);
+      const path = issue.kind === 'missing-key' && issue.key !== undefined ? [...issue.path, issue.key] : issue.path;
+      // a missing key has no position of its own: point at the object, name the key in the field
+      const location = { ...where(value, issue.path, file, segments), field: fieldPath(path, fieldPath(segments)) };
       this.error(codes[issue.kind] ?? SCHEMA_ERROR_CODES[issue.kind], issue.message, location);
     }
     return issues.length === 0;
