@@ -1,0 +1,52 @@
+/**
+ * Runs a module on any Connection (a lab container through DockerConnection,
+ * for systemd and apt) with the engine's semantics: validate, check, apply
+ * only when changed and not a check run. The LocalConnection twin is
+ * runModule in module-harness.ts, whose validation and rendering this reuses.
+ */
+import type { ApplyOutcome, ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/module.js';
+import { controllerFiles } from '../../src/engine/run/controller-files.js';
+import { createApplyContext, createHostContext, type HostContextOptions } from '../../src/engine/run/host-context.js';
+import type { Connection } from '../../src/engine/transport/transport.js';
+import { strictRender, validateParams } from './module-harness.js';
+
+export interface ConnRunOutcome<S> {
+  readonly changed: boolean;
+  readonly plan: Plan<S>;
+  readonly result: Record<string, unknown>;
+  /** commands run through the contexts, in order (probes and changes) */
+  readonly commands: readonly string[];
+}
+
+export async function runModuleOn<P extends TSchema, S>(
+  conn: Connection,
+  mod: ModuleDefinition<P, S>,
+  params: Record<string, unknown>,
+  opts: { check?: boolean; diff?: boolean; vars?: Record<string, unknown> } = {},
+): Promise<ConnRunOutcome<S>> {
+  const valid: Static<P> = validateParams(mod, params);
+  const vars = opts.vars ?? {};
+  const commands: string[] = [];
+  const ctxOptions: HostContextOptions = {
+    host: conn.host,
+    connection: async () => conn,
+    vars,
+    checkMode: opts.check ?? false,
+    diffMode: opts.diff ?? true,
+    controller: controllerFiles({ playbookDir: process.cwd() }),
+    render: strictRender(vars),
+    warn: () => undefined,
+    debug: (m) => {
+      if (m.startsWith('exec: ')) commands.push(m.slice(6));
+    },
+  };
+  const plan = await mod.check(createHostContext(ctxOptions), valid);
+  let changed = plan.changed;
+  let result: Record<string, unknown> = { ...plan.result };
+  if (plan.changed && !opts.check && mod.apply) {
+    const out: ApplyOutcome | void = await mod.apply(createApplyContext(ctxOptions), plan, valid);
+    if (out?.changed !== undefined) changed = out.changed;
+    if (out?.result) result = { ...result, ...out.result };
+  }
+  return { changed, plan, result, commands };
+}
