@@ -1,12 +1,13 @@
 /**
  * "did you mean ...?" for unknown keys, modules, parameters and enum values:
  * the nearest candidate by Levenshtein distance, only when it is close enough
- * to be a plausible typo (at most a third of the word, and never more than 3).
+ * to be a plausible typo: 1 edit for words of 1-2 letters, else 2 (a swap of two
+ * letters is 2 edits), or a third of a long word, never more than 3.
  */
 import { distance } from 'fastest-levenshtein';
 
 export function nearest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  const limit = word.length <= 2 ? 1 : Math.min(3, Math.max(2, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Infinity;
   const lower = word.toLowerCase();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join, resolve } from 'node:path';
 import { loadPlaybook } from '../../../src/engine/playbook/load-playbook.js';
+import { createTaskFileLoader } from '../../../src/engine/playbook/task-file-loader.js';
 import type { Block, IncludeTasks, Play, Task, TaskNode } from '../../../src/engine/playbook/model.js';
 import { testModules } from './test-modules.js';
 
@@ -125,5 +126,23 @@ describe('loadPlaybook options', () => {
     });
     expect(seen).toEqual(['/virtual/play.yml']);
     expect((pb.plays[0] as Play).tasks[0]).toMatchObject({ module: 'debug', args: { msg: 'hi' }, location: { file: '/virtual/play.yml', field: 'tasks[0]' } });
+  });
+});
+
+describe('createTaskFileLoader (include_tasks and vars_files at run time)', () => {
+  const loader = createTaskFileLoader({ modules: testModules(), playbookDir: dir });
+  const at = { file: join(dir, 'site.yml'), line: 1 };
+
+  it('loads and validates an included task file', () => {
+    const nodes = loader.loadTasks('tasks/dynamic.yml', dir, undefined, at);
+    expect(nodes).toMatchObject([{ kind: 'task', name: 'Dynamic round', module: 'debug', location: { file: join(dir, 'tasks/dynamic.yml'), line: 1 } }]);
+  });
+
+  it('reports a missing file at the include', () => {
+    expect(() => loader.loadTasks('tasks/nope.yml', dir, undefined, at)).toThrow(/include_tasks: file not found/);
+  });
+
+  it('loads vars files as mappings', () => {
+    expect(loader.loadVars('vars/common.yml', dir, at)).toEqual({ ntp_server: 'time.example.com' });
   });
 });
