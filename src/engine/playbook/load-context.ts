@@ -76,7 +76,8 @@ export class LoadContext {
       this.#compiled.set(schema, validate);
     }
     if (validate(value)) return true;
-    const issues = schemaIssues(validate.errors, value);
+    // keywords are not templated at load: `become: "{{ x }}"` is reported, not skipped
+    const issues = schemaIssues(validate.errors, value, { acceptDeferred: false });
     for (const issue of issues) {
       const path = issue.kind === 'missing-key' && issue.key !== undefined ? [...issue.path, issue.key] : issue.path;
       // a missing key has no position of its own: point at the object, name the key in the field

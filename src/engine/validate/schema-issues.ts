@@ -30,6 +30,8 @@ export interface SchemaIssue {
 export interface IssueOptions {
   /** repeat short string values in messages (off for run-time values that may be secret) */
   readonly showValues?: boolean;
+  /** accept deferred values (templates, secrets) for any type; default true */
+  readonly acceptDeferred?: boolean;
 }
 
 export function schemaIssues(errors: readonly ErrorObject[] | null | undefined, root: unknown, opts: IssueOptions = {}): SchemaIssue[] {
@@ -39,7 +41,8 @@ export function schemaIssues(errors: readonly ErrorObject[] | null | undefined, 
   const seen = new Set<string>();
   for (const e of kept) {
     const path = pointerPath(e.instancePath, root);
-    if (underDeferred(root, path) || (e.keyword !== 'required' && e.keyword !== 'additionalProperties' && containsDeferredAt(e))) continue;
+    const deferred = underDeferred(root, path) || (e.keyword !== 'required' && e.keyword !== 'additionalProperties' && containsDeferredAt(e));
+    if (deferred && (opts.acceptDeferred ?? true)) continue;
     const issue = toIssue(e, path, opts.showValues ?? true);
     if (!issue) continue;
     const id = `${issue.kind}|${issue.path.join('/')}|${issue.key ?? ''}|${issue.message}`;

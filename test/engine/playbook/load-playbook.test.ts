@@ -146,3 +146,15 @@ describe('createTaskFileLoader (include_tasks and vars_files at run time)', () =
     expect(loader.loadVars('vars/common.yml', dir, at)).toEqual({ ntp_server: 'time.example.com' });
   });
 });
+
+describe('templated keyword values', () => {
+  const load = (play: Record<string, unknown>) => () => loadPlaybook('/virtual/t.yml', { modules: testModules(), readYaml: () => [play] });
+
+  it('accepts templates where the model keeps strings (hosts, when, module args)', () => {
+    expect(load({ hosts: '{{ target }}', tasks: [{ apt: { update_cache: '{{ refresh }}' }, when: '{{ c }}' }] })).not.toThrow();
+  });
+
+  it('reports a templated boolean keyword instead of silently dropping it', () => {
+    expect(load({ hosts: 'all', become: '{{ b }}' })).toThrow(/expected a boolean \(true\/false, yes\/no\), got the string '\{\{ b \}\}'/);
+  });
+});
