@@ -37,6 +37,12 @@ export class ModuleRegistry {
     return this.get(name) !== undefined;
   }
 
+  /** 'built-in', the file a project module came from, or undefined for an unknown module */
+  origin(name: string): string | undefined {
+    const mod = this.get(name);
+    return mod ? this.#origin.get(mod.name) : undefined;
+  }
+
   /** every name a task may use, aliases included */
   names(): string[] {
     return [...this.#modules.keys(), ...this.#aliases.keys()].sort();

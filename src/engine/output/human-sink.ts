@@ -114,10 +114,12 @@ export class HumanSink implements EventSink {
       const i = task.pending.indexOf(r.host);
       if (i >= 0) task.pending.splice(i, 1);
     }
+    // a loop's summary: its items were printed one by one; only a failure gets a closing line
+    if (r.loopSummary && r.status !== 'failed' && r.status !== 'unreachable') return;
     const colour = (s: string): string => this.#palette.status(r.status, s);
     this.#print(statusLine(r, resultDetail(r, this.#verbosity, this.#format)), colour);
     if (r.ignored) this.#print(IGNORING, (s) => this.#palette.paint('cyan', s));
-    if (this.#diff && r.diff?.length) {
+    if (this.#diff && r.diff?.length && !r.loopSummary) {
       if (task) task.diffs.add(r.host, r.diff);
       else this.#printDiffs(groupsOf(r.host, r.diff));
     }

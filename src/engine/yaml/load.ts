@@ -16,6 +16,7 @@ import {
   parseAllDocuments,
   type Node,
   type ParsedNode,
+  type ScalarTag,
   type Tags,
 } from 'yaml';
 import { ParseError, type SourceLocation } from '../errors.js';
@@ -61,7 +62,7 @@ export function parseYaml(text: string, file: string, opts: YamlLoadOptions = {}
     uniqueKeys: true,
     merge: true,
     prettyErrors: false,
-    customTags: opts.customTags ?? [],
+    customTags: (tags: Tags) => [PYYAML_BOOL, ...tags.filter((t) => !isBoolTag(t)), ...(opts.customTags ?? [])],
     strict: true,
     // YAML 1.1, as Ansible (PyYAML) reads it: `mode: 0644` is octal, `yes`/`no` are booleans
     version: '1.1',
@@ -96,6 +97,22 @@ export function parseYaml(text: string, file: string, opts: YamlLoadOptions = {}
     throw new ParseError('E_YAML_SYNTAX', `expected one YAML document, found ${values.length}`, { location: { file } });
   }
   return values[0] ?? null;
+}
+
+/**
+ * YAML 1.1 booleans as PyYAML (and so Ansible) reads them: yes/no/on/off/true/false
+ * in three casings. The yaml library's 1.1 schema also takes y/n, which Ansible does not.
+ */
+const PYYAML_BOOL: ScalarTag = {
+  tag: 'tag:yaml.org,2002:bool',
+  identify: (v: unknown) => typeof v === 'boolean',
+  default: true,
+  test: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  resolve: (s: string) => /^(?:yes|true|on)$/i.test(s),
+};
+
+function isBoolTag(t: Tags[number]): boolean {
+  return typeof t === 'object' && t !== null && 'tag' in t && t.tag === 'tag:yaml.org,2002:bool';
 }
 
 function firstLine(s: string): string {

@@ -12,7 +12,8 @@ describe('type preservation', () => {
   const vars = { packages: ['nginx', 'curl'], port: 8080, on: true, nothing: null, conf: { a: 1 }, secret };
   it.each<[string, unknown]>([
     ['{{ packages }}', ['nginx', 'curl']],
-    ['  {{ port }}  ', 8080],
+    ['  {{ port }}  ', '  8080  '],
+    ['{{ port }}\n', '8080\n'],
     ['{{port}}', 8080],
     ['{{~ port ~}}', 8080],
     ['{{ on }}', true],

@@ -1,0 +1,68 @@
+/** Assembles the RunContext of a run: output sinks, connection factories, host state and the prepared inputs. */
+import { HumanSink, JsonSink, JunitSink, MultiSink, ProfileSink } from '../output/index.js';
+import type { Redactor } from '../secret.js';
+import { dockerConnectionFactory } from '../transport/docker.js';
+import { LocalConnection } from '../transport/local.js';
+import type { ConnectionFactory } from '../transport/transport.js';
+import { gatherFacts, factsToVars } from '../facts/gather.js';
+import { DEFAULT_FORKS, type PlaybookRunRequest } from '../run-playbooks.js';
+import { ConnectionPool } from './connections.js';
+import type { EventSink } from './events.js';
+import { HostStates } from './host-state.js';
+import type { PreparedRun } from './prepare.js';
+import type { RunContext } from './run-context.js';
+import type { RunIO } from './run-io.js';
+import { parseTagList } from './tags.js';
+import { buildHostvars } from './task-vars.js';
+
+/** Every transport a host can name in `tsplay_connection`. */
+export function connectionFactories(): Record<string, ConnectionFactory> {
+  return {
+    local: async (s) => new LocalConnection(s.host),
+    docker: dockerConnectionFactory,
+  };
+}
+
+export function createSink(req: PlaybookRunRequest, io: RunIO, redactor: Redactor): EventSink {
+  const sinks: EventSink[] = [
+    req.json
+      ? new JsonSink(io.stdout, { redactor })
+      : new HumanSink(io.stdout, { verbosity: req.verbosity, diff: req.diff, redactor, env: io.env }),
+  ];
+  if (req.junit) sinks.push(new JunitSink({ file: req.junit, redactor }));
+  if (req.profile && !req.json) sinks.push(new ProfileSink(io.stdout));
+  return sinks.length === 1 ? (sinks[0] as EventSink) : new MultiSink(sinks);
+}
+
+export function createRunContext(req: PlaybookRunRequest, p: PreparedRun, io: RunIO, redactor: Redactor, signal: AbortSignal): RunContext {
+  const hosts = new HostStates();
+  return {
+    options: {
+      check: req.check,
+      diff: req.diff,
+      tags: { only: parseTagList(req.tags), skip: parseTagList(req.skipTags) },
+      forks: req.forks ?? DEFAULT_FORKS,
+      verbosity: req.verbosity,
+      ...(req.limit !== undefined ? { limit: req.limit } : {}),
+      ...(req.startAtTask !== undefined ? { startAtTask: req.startAtTask } : {}),
+      ...(req.become ? { become: true } : {}),
+      ...(req.becomeUser !== undefined ? { becomeUser: req.becomeUser } : {}),
+      playbookDir: p.playbookDir,
+    },
+    inventory: p.inventory,
+    modules: p.registry,
+    params: p.params,
+    templates: p.templates,
+    conditions: p.conditions,
+    files: p.files,
+    facts: { gather: async (probe) => factsToVars(await gatherFacts(probe)) },
+    redactor,
+    sink: createSink(req, io, redactor),
+    connections: new ConnectionPool(connectionFactories()),
+    hosts,
+    extraVars: p.extraVars,
+    hostvars: buildHostvars(p.inventory, hosts),
+    signal,
+    startAtPending: req.startAtTask !== undefined,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Everything a run needs, loaded and validated before any host is contacted:
+ * vault passwords, extra vars, the inventory, project modules and every
+ * playbook (with roles and imports). Errors from all of them are reported
+ * together.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { builtinRegistry } from '../builtin-registry.js';
+import { TsplayError, ValidationErrors } from '../errors.js';
+import { ConditionEvaluator } from '../expr/index.js';
+import { inventoryView, loadInventory, localhostInventory, type Inventory } from '../inventory/index.js';
+import { createTaskFileLoader, loadPlaybook } from '../playbook/index.js';
+import type { Playbook } from '../playbook/model.js';
+import type { ModuleRegistry } from '../registry.js';
+import type { Redactor } from '../secret.js';
+import { Templar } from '../template/index.js';
+import { ModuleParams } from '../validate/module-params.js';
+import { loadVaultSecrets, readYamlWithVault, ttyPromptReader } from '../vault/index.js';
+import { parseExtraVars } from '../vars/extra-vars.js';
+import type { Vars } from '../vars/precedence.js';
+import type { PlaybookRunRequest } from '../run-playbooks.js';
+import type { InventoryView, TaskFileLoader } from './run-context.js';
+import type { RunIO } from './run-io.js';
+import { checkUndefinedVariables } from './undefined-vars.js';
+
+export interface PreparedRun {
+  readonly playbooks: readonly Playbook[];
+  readonly inventory: InventoryView;
+  readonly registry: ModuleRegistry;
+  readonly params: ModuleParams;
+  readonly templates: Templar;
+  readonly conditions: ConditionEvaluator;
+  readonly files: TaskFileLoader;
+  readonly extraVars: Vars;
+  readonly readYaml: (file: string) => unknown;
+  readonly playbookDir: string;
+}
+
+export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: Redactor): Promise<PreparedRun> {
+  const secrets = await loadVaultSecrets({
+    vaultPasswordFiles: req.vaultPasswordFiles,
+    vaultIds: req.vaultIds,
+    askVaultPass: req.askVaultPass,
+    env: io.env,
+    ...(req.askVaultPass ? { prompt: ttyPromptReader(io.stdin, io.stderr) } : {}),
+  });
+  const readYaml = readYamlWithVault(secrets.isEmpty ? undefined : secrets);
+  const extraVars = parseExtraVars(req.extraVars, readYaml);
+  redactor.addAll(extraVars);
+
+  const playbookDir = resolve(dirname(req.playbooks[0] ?? '.'));
+  const projectRoot = process.cwd();
+  const extraVarsDirs = [...new Set([projectRoot, ...req.playbooks.map((p) => resolve(dirname(p)))])];
+  const errors: TsplayError[] = [];
+  const attempt = <T>(fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ValidationErrors) errors.push(...e.errors);
+      else if (TsplayError.isInstance(e)) errors.push(e);
+      else throw e;
+      return undefined;
+    }
+  };
+
+  const inv: Inventory | undefined = attempt(() =>
+    req.inventories.length ? loadInventory(req.inventories, { extraVarsDirs, readYaml }) : localhostInventory({ extraVarsDirs, readYaml }),
+  );
+  const registry = builtinRegistry();
+  try {
+    await registry.loadProjectModules(extraVarsDirs);
+  } catch (e) {
+    if (!TsplayError.isInstance(e)) throw e;
+    errors.push(e);
+  }
+  const params = new ModuleParams();
+  const rolesPath = [...new Set([...extraVarsDirs.map((d) => resolve(d, 'roles')), resolve(projectRoot, 'playbooks', 'roles')])];
+  const playbooks: Playbook[] = [];
+  for (const file of req.playbooks) {
+    const pb = attempt(() => loadPlaybook(file, { modules: registry, readYaml, rolesPath, params }));
+    if (pb) playbooks.push(pb);
+  }
+  const templates = new Templar({
+    redactor,
+    env: io.env,
+    lookupFile: (path) => readFileSync(resolve(playbookDir, path), 'utf8'),
+  });
+  const conditions = new ConditionEvaluator(templates);
+  if (inv && errors.length === 0) {
+    for (const w of inv.warnings) io.stderr.write(`[WARNING]: ${w}\n`);
+    errors.push(...checkUndefinedVariables(playbooks, inv, extraVars, (m) => registry.origin(m) === 'built-in'));
+  }
+  ValidationErrors.throwIfAny(errors);
+  if (!inv) throw new Error('unreachable: inventory missing without an error');
+
+  return {
+    playbooks,
+    inventory: withCommandLineDefaults(inventoryView(inv), req),
+    registry,
+    params,
+    templates,
+    conditions,
+    files: createTaskFileLoader({ modules: registry, readYaml, rolesPath, params, playbookDir }),
+    extraVars,
+    readYaml,
+    playbookDir,
+  };
+}
+
+/** `-u USER` and `-c CONNECTION` apply to hosts whose variables do not set them. */
+function withCommandLineDefaults(view: InventoryView, req: PlaybookRunRequest): InventoryView {
+  if (!req.user && !req.connection) return view;
+  return {
+    ...view,
+    hostVars: (h) => view.hostVars(h),
+    groupNames: (h) => view.groupNames(h),
+    groups: () => view.groups(),
+    match: (p) => view.match(p),
+    connectionSettings: (host, vars) => {
+      const withDefaults = { ...vars };
+      if (req.user && withDefaults.tsplay_user === undefined && withDefaults.ansible_user === undefined) withDefaults.tsplay_user = req.user;
+      if (req.connection && withDefaults.tsplay_connection === undefined && withDefaults.ansible_connection === undefined)
+        withDefaults.tsplay_connection = req.connection;
+      return view.connectionSettings(host, withDefaults);
+    },
+  };
+}

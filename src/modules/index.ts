@@ -1,0 +1,63 @@
+/**
+ * The built-in modules, as a typed registry: `BuiltinModule` is the union of
+ * their names, and a task's module is `BuiltinModule | (string & {})` (project
+ * modules add their own names at run time).
+ */
+import apt from './apt.js';
+import assert from './assert.js';
+import blockinfile from './blockinfile.js';
+import command from './command.js';
+import copy from './copy.js';
+import debug from './debug.js';
+import fail from './fail.js';
+import file from './file.js';
+import lineinfile from './lineinfile.js';
+import set_fact from './set_fact.js';
+import shell from './shell.js';
+import stat from './stat.js';
+import systemd from './systemd.js';
+import template from './template.js';
+import wait_for from './wait_for.js';
+import type { AnyModule } from '../engine/module.js';
+
+export type BuiltinModule =
+  | 'apt'
+  | 'assert'
+  | 'blockinfile'
+  | 'command'
+  | 'copy'
+  | 'debug'
+  | 'fail'
+  | 'file'
+  | 'lineinfile'
+  | 'set_fact'
+  | 'shell'
+  | 'stat'
+  | 'systemd'
+  | 'template'
+  | 'wait_for';
+
+export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
+  apt,
+  assert,
+  blockinfile,
+  command,
+  copy,
+  debug,
+  fail,
+  file,
+  lineinfile,
+  set_fact,
+  shell,
+  stat,
+  systemd,
+  template,
+  wait_for,
+};
+export type ModuleName = BuiltinModule | (string & {});
+
+/** other names Ansible users write for the same modules */
+export const moduleAliases: Readonly<Record<string, BuiltinModule>> = {
+  systemd_service: 'systemd',
+  service: 'systemd',
+};
