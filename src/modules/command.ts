@@ -5,7 +5,7 @@
  * pipes, redirections and variables.
  */
 import { defineModule, ModuleFailure, Type } from '../engine/module.js';
-import { argvToShell, CommandLineError, inDirectory, splitCommandLine } from './support/cmd-args.js';
+import { argvToShell, CommandLineError, inDirectory, splitCommandLine, withInlineParams } from './support/cmd-args.js';
 import { planCommand, runPlannedCommand, stdinText, type CommandState } from './support/cmd-run.js';
 import { mutuallyExclusive, requiredOneOf } from './support/schema.js';
 
@@ -27,12 +27,14 @@ export default defineModule({
   description: 'Runs a command on the host without a shell; reports rc, stdout and stderr.',
   params,
   freeForm: 'cmd',
-  async check(ctx, p) {
+  async check(ctx, given) {
+    const p = withInlineParams(given, ['creates', 'removes', 'chdir', 'stdin']);
     const argv = p.argv ?? wordsOf(p.cmd ?? '');
     const state: CommandState = { shellText: inDirectory(argvToShell(argv), p.chdir), display: argv };
     return planCommand(ctx, p, state);
   },
-  async apply(ctx, plan, p) {
+  async apply(ctx, plan, given) {
+    const p = withInlineParams(given, ['creates', 'removes', 'chdir', 'stdin']);
     if (!plan.state) throw new ModuleFailure('command: plan without a command', {});
     return { result: await runPlannedCommand(ctx, plan.state, stdinText(p.stdin, p.stdin_add_newline)) };
   },

@@ -3,7 +3,10 @@
  * default, or `executable -c`), so pipes, redirections and variables work.
  */
 import { defineModule, ModuleFailure, quote, Type } from '../engine/module.js';
-import { inDirectory } from './support/cmd-args.js';
+import { inDirectory, withInlineParams } from './support/cmd-args.js';
+
+/** parameters Ansible also takes inline in the command line (`shell: make >log chdir=/src`) */
+const SHELL_INLINE = ['creates', 'removes', 'chdir', 'executable', 'stdin'] as const;
 import { planCommand, runPlannedCommand, stdinText, type CommandState } from './support/cmd-run.js';
 
 const params = Type.Object(
@@ -24,11 +27,13 @@ export default defineModule({
   description: 'Runs a command line through a shell on the host; reports rc, stdout and stderr.',
   params,
   freeForm: 'cmd',
-  async check(ctx, p) {
+  async check(ctx, given) {
+    const p = withInlineParams(given, SHELL_INLINE);
     const state: CommandState = { shellText: inDirectory(`exec ${quote(p.executable ?? '/bin/sh')} -c ${quote(p.cmd)}`, p.chdir), display: p.cmd };
     return planCommand(ctx, p, state);
   },
-  async apply(ctx, plan, p) {
+  async apply(ctx, plan, given) {
+    const p = withInlineParams(given, SHELL_INLINE);
     if (!plan.state) throw new ModuleFailure('shell: plan without a command', {});
     return { result: await runPlannedCommand(ctx, plan.state, stdinText(p.stdin, p.stdin_add_newline)) };
   },

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import command from '../../src/modules/command.js';
 import { ModuleFailure } from '../../src/engine/errors.js';
-import { argvToShell, ansibleDelta, splitCommandLine } from '../../src/modules/support/cmd-args.js';
+import { argvToShell, ansibleDelta, extractInlineParams, splitCommandLine } from '../../src/modules/support/cmd-args.js';
 import { InvalidParams, runModule, snapshotTree, tempDir } from '../helpers/module-harness.js';
 
 describe('splitCommandLine', () => {
@@ -19,6 +19,18 @@ describe('splitCommandLine', () => {
   ];
   it.each(cases)('%s', (line, words) => expect(splitCommandLine(line)).toEqual(words));
   it('rejects an unterminated quote', () => expect(() => splitCommandLine(`echo 'oops`)).toThrow(/unterminated single quote/));
+});
+
+describe('extractInlineParams', () => {
+  const keys = ['creates', 'removes', 'chdir'];
+  it.each([
+    ['touch /x creates=/x', 'touch /x', { creates: '/x' }],
+    ['make all chdir=/src removes=/src/Makefile', 'make all', { chdir: '/src', removes: '/src/Makefile' }],
+    [`tar xf a.tgz creates='/opt/my app'`, 'tar xf a.tgz', { creates: '/opt/my app' }],
+    [`echo "creates=/x stays" a=b`, `echo "creates=/x stays" a=b`, {}],
+    ['echo  two   spaces', 'echo  two   spaces', {}],
+    ['printf x\ncreates=/y', 'printf x\ncreates=/y', {}],
+  ])('%s', (line, rest, params) => expect(extractInlineParams(line, keys)).toEqual({ rest, params }));
 });
 
 describe('argvToShell and ansibleDelta', () => {
@@ -88,6 +100,17 @@ describe('command module', () => {
       const r = await runModule(command, { cmd: 'true', chdir: dir, ...guard }, { check: true });
       expect(r.changed, JSON.stringify(guard)).toBe(changed);
     }
+  });
+
+  it('takes Ansible inline arguments from the free-form line; explicit ones win', async () => {
+    const dir = await tempDir();
+    const marker = join(dir, 'made');
+    const line = `touch made creates=made chdir=${dir}`;
+    expect((await runModule(command, { cmd: line })).changed).toBe(true);
+    const again = await runModule(command, { cmd: line });
+    expect(again.changed).toBe(false);
+    expect(again.result.stdout).toBe(`skipped, since ${marker} exists`);
+    expect((await runModule(command, { cmd: line, creates: join(dir, 'other') }, { check: true })).changed).toBe(true);
   });
 
   it.each([

@@ -42,6 +42,13 @@ describe('shell module', () => {
     expect(again.result.stdout).toBe(`skipped, since ${target} does not exist`);
   });
 
+  it('takes inline chdir= and executable= from the line', async () => {
+    const dir = await tempDir();
+    const r = await runModule(shell, { cmd: `echo "$0" $(pwd) | tr / : chdir=${dir} executable=/bin/bash` });
+    expect(r.result.stdout).toBe(`:bin:bash ${dir.replace(/\//g, ':')}`);
+    expect(r.result.cmd).toBe('echo "$0" $(pwd) | tr / :');
+  });
+
   it.each([[{}], [{ cmd: '' }], [{ cmd: 'true', argv: ['x'] }]])('rejects invalid params %j', async (params) => {
     await expect(runModule(shell, params)).rejects.toBeInstanceOf(InvalidParams);
   });

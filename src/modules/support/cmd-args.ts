@@ -144,3 +144,63 @@ export function commandResult(r: CommandRunRecord): Record<string, unknown> {
     msg: r.outcome.exitCode === 0 ? '' : 'non-zero return code',
   };
 }
+
+/** Words of a line as written (quotes kept), each with its raw text: what Ansible's split_args yields. */
+function rawWords(line: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote) {
+      cur += c;
+      if (c === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') {
+      quote = c;
+      cur += c;
+    } else if (c === '\\' && i + 1 < line.length) {
+      cur += c + line[++i];
+    } else if (/\s/.test(c)) {
+      if (cur) words.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  if (cur) words.push(cur);
+  return words;
+}
+
+/**
+ * Ansible's inline arguments in a free-form command line:
+ * `touch /x creates=/x chdir=/tmp` → rest `touch /x`, params {creates, chdir}.
+ * Only the given keys are taken (the module's own parameters); every other
+ * word stays in the command as written. Lines holding newlines are left whole.
+ */
+export function extractInlineParams(line: string, keys: readonly string[]): { rest: string; params: Record<string, string> } {
+  if (line.includes('\n')) return { rest: line, params: {} };
+  const params: Record<string, string> = {};
+  const kept: string[] = [];
+  let found = false;
+  for (const w of rawWords(line)) {
+    const m = /^([a-z_]+)=(.*)$/s.exec(w);
+    if (m && keys.includes(m[1]!)) {
+      params[m[1]!] = splitCommandLine(m[2]!).join(' ');
+      found = true;
+    } else kept.push(w);
+  }
+  return found ? { rest: kept.join(' '), params } : { rest: line, params: {} };
+}
+
+type InlineKey = 'creates' | 'removes' | 'chdir' | 'executable' | 'stdin';
+
+/**
+ * The module's parameters with inline `key=value` words of its free-form
+ * `cmd` moved out of the command; a parameter given explicitly wins.
+ */
+export function withInlineParams<P extends { cmd?: string | undefined } & Partial<Record<InlineKey, string | undefined>>>(p: P, keys: readonly InlineKey[]): P {
+  if (p.cmd === undefined) return p;
+  const { rest, params } = extractInlineParams(p.cmd, keys);
+  const out: P = { ...p, cmd: rest };
+  for (const k of keys) if (out[k] === undefined && params[k] !== undefined) (out as Partial<Record<InlineKey, string>>)[k] = params[k];
+  return out;
+}
