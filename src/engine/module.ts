@@ -61,6 +61,24 @@ export interface Diff {
   readonly after?: string | Readonly<Record<string, unknown>> | readonly unknown[] | undefined;
 }
 
+/**
+ * What a path will look like once the plan is applied. Under --check nothing is
+ * applied, so the engine remembers these per host and answers later `stat` and
+ * `readFile` calls from them: a task that writes into a directory an earlier
+ * task would create is then predicted correctly instead of failing.
+ */
+export interface FileEffect {
+  readonly path: string;
+  readonly state: 'file' | 'directory' | 'link' | 'absent';
+  /** content of a file, when known */
+  readonly content?: string | Buffer;
+  readonly mode?: string;
+  readonly owner?: string;
+  readonly group?: string;
+  /** target of a link */
+  readonly src?: string;
+}
+
 export interface Plan<S = unknown> {
   /** would a real run change the host? */
   readonly changed: boolean;
@@ -73,6 +91,8 @@ export interface Plan<S = unknown> {
   readonly facts?: Readonly<Record<string, unknown>>;
   /** data the module passes from check to its own apply */
   readonly state?: S;
+  /** the files this plan creates, changes or removes (see FileEffect) */
+  readonly effects?: readonly FileEffect[];
 }
 
 export interface ApplyOutcome {

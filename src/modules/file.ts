@@ -121,8 +121,23 @@ export default defineModule({
       ...(want === 'link' || want === 'hard' ? { src: p.src } : {}),
     };
     const attributes = change ?? newAttrs;
+    const effectState = want === 'absent' ? 'absent' : want === 'directory' ? 'directory' : want === 'link' ? 'link' : 'file';
     return {
       changed,
+      ...(changed
+        ? {
+            effects: [
+              {
+                path,
+                state: effectState,
+                ...(want === 'touch' && !info ? { content: '' } : {}),
+                ...(want === 'link' && p.src !== undefined ? { src: p.src } : {}),
+                ...(newAttrs ?? {}),
+                ...(change?.after ?? {}),
+              },
+            ],
+          }
+        : {}),
       summary: changed ? `${path}: ${current} → ${after}${change ? ` (${Object.keys(change.after).join(', ')})` : ''}` : `${path} is ${after}`,
       diff,
       result,

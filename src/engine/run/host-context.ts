@@ -6,6 +6,7 @@
 import type { ApplyContext, CommandOptions, CommandResult, ControllerFiles, HostContext } from '../module.js';
 import type { BecomeOptions, Connection, ExecOptions } from '../transport/transport.js';
 import { statOnHost } from './host-files.js';
+import type { PredictedFiles } from './predicted-files.js';
 
 export interface HostContextOptions {
   readonly host: string;
@@ -20,6 +21,8 @@ export interface HostContextOptions {
   readonly render: (template: string) => string;
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
+  /** check mode: answer stat/readFile from the changes earlier tasks would have made */
+  readonly predicted?: PredictedFiles;
 }
 
 export function createHostContext(o: HostContextOptions): HostContext {
@@ -39,8 +42,17 @@ export function createHostContext(o: HostContextOptions): HostContext {
     checkMode: o.checkMode,
     diffMode: o.diffMode,
     probe: exec,
-    readFile: async (path) => (await o.connection()).get(path, o.become ? { become: o.become } : {}),
-    stat: async (path, opts = {}) => statOnHost(await o.connection(), path, { ...opts, ...(o.become ? { become: o.become } : {}) }),
+    readFile: async (path) => {
+      const predicted = o.predicted?.read(path);
+      if (predicted !== undefined) return predicted;
+      return (await o.connection()).get(path, o.become ? { become: o.become } : {});
+    },
+    stat: async (path, opts = {}) => {
+      const effect = o.predicted?.lookup(path);
+      if (effect?.state === 'absent') return null;
+      const base = await statOnHost(await o.connection(), path, { ...opts, ...(o.become ? { become: o.become } : {}) });
+      return effect && o.predicted ? o.predicted.stat(path, base, opts) : base;
+    },
     controller: o.controller,
     render: o.render,
     warn: o.warn,

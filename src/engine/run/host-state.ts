@@ -1,5 +1,6 @@
 /** What the run knows about one host: its facts, registered results, notified handlers, and whether it is still in play. */
 import { emptyStats, type HostStats } from './events.js';
+import { PredictedFiles } from './predicted-files.js';
 import type { Vars } from '../vars/precedence.js';
 
 export type HostStatus = 'active' | 'failed' | 'unreachable' | 'ended';
@@ -14,6 +15,8 @@ export class HostState {
   /** handler names and listen topics notified and not yet run */
   readonly notified = new Set<string>();
   readonly stats: HostStats = emptyStats();
+  /** under --check: the file changes earlier tasks would have made */
+  readonly predicted = new PredictedFiles();
 
   constructor(readonly name: string) {}
 

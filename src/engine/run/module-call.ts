@@ -47,10 +47,13 @@ export async function callModule(
 
     const delegate = et.delegateTo ? String(rc.templates.render(et.delegateTo, vars, task.location)) : undefined;
     const ctxOptions = hostContextOptions(rc, ps, et, host, vars, checkMode, diffMode, delegate);
+    const predicted = rc.hosts.get(delegate ?? host).predicted;
     const plan = await mod.check(createHostContext(ctxOptions), params);
     let changed = plan.changed;
     let result: Vars = { ...plan.result };
     let facts: Vars | undefined = plan.facts ? { ...plan.facts } : undefined;
+    if (checkMode && plan.changed && plan.effects) predicted.record(plan.effects);
+    if (!checkMode && plan.effects && predicted.size) predicted.forget(plan.effects.map((e) => e.path));
     if (plan.changed && !checkMode && mod.apply) {
       const out = await mod.apply(createApplyContext(ctxOptions), plan, params);
       if (out) {
@@ -119,6 +122,7 @@ function hostContextOptions(
       location: et.task.location,
     }),
     render: (template: string) => rc.templates.renderString(template, vars, et.task.location),
+    ...(checkMode ? { predicted: rc.hosts.get(target).predicted } : {}),
     warn: (message: string) => rc.sink.emit({ type: 'warning', message: rc.redactor.redact(message), host }),
     debug: (message: string) =>
       rc.options.verbosity >= 3 && rc.sink.emit({ type: 'debug', level: 3, message: rc.redactor.redact(message), host }),

@@ -15,13 +15,13 @@ import { serialBatches } from './serial.js';
 import { playLevelVars, taskVars } from './task-vars.js';
 
 export async function runPlay(rc: RunContext, play: Play): Promise<void> {
-  const hosts = playHosts(rc, play);
+  const { hosts, warned } = playHosts(rc, play);
   for (const h of hosts) if (rc.hosts.get(h).status === 'ended') rc.hosts.get(h).status = 'active';
   // hosts that failed or were unreachable in an earlier play stay out, as in Ansible
   const active = hosts.filter((h) => rc.hosts.get(h).active);
   rc.sink.emit({ type: 'play_start', name: play.name, hosts: active });
   if (active.length === 0) {
-    rc.sink.emit({ type: 'warning', message: `no hosts matched '${play.hosts}' for play '${play.name}'; skipping` });
+    if (!warned) rc.sink.emit({ type: 'warning', message: `no hosts matched '${play.hosts}' for play '${play.name}'; skipping` });
     rc.sink.emit({ type: 'play_end', name: play.name });
     return;
   }
@@ -47,13 +47,14 @@ export async function runPlay(rc: RunContext, play: Play): Promise<void> {
   rc.sink.emit({ type: 'play_end', name: play.name });
 }
 
-export function playHosts(rc: RunContext, play: Play): string[] {
+export function playHosts(rc: RunContext, play: Play): { hosts: string[]; warned: boolean } {
   const pattern = String(rc.templates.render(play.hosts, playLevelVars(rc, { play }), play.location));
   const matched = rc.inventory.match(pattern);
   for (const w of matched.warnings) rc.sink.emit({ type: 'warning', message: w });
-  if (!rc.options.limit) return matched.hosts;
+  const warned = matched.warnings.length > 0;
+  if (!rc.options.limit) return { hosts: matched.hosts, warned };
   const limited = new Set(rc.inventory.match(rc.options.limit).hosts);
-  return matched.hosts.filter((h) => limited.has(h));
+  return { hosts: matched.hosts.filter((h) => limited.has(h)), warned };
 }
 
 function loadVarsFiles(rc: RunContext, ps: PlayScope, batch: readonly string[], inh: Inherited): void {

@@ -20,6 +20,8 @@ export interface CommandState {
 }
 
 async function matches(ctx: HostContext, pattern: string): Promise<boolean> {
+  // a plain path goes through stat, so check mode sees what earlier tasks would have created
+  if (!/[*?[]/.test(pattern)) return (await ctx.stat(pattern)) !== null;
   const r = await ctx.probe(pathMatchesCommand(pattern));
   if (r.exitCode > 1) throw new ModuleFailure(`cannot test whether ${pattern} exists: ${r.stderr.trim()}`, { rc: r.exitCode });
   return r.exitCode === 0;
@@ -42,7 +44,14 @@ export async function planCommand(ctx: HostContext, guards: CommandGuards, state
     if (!(await matches(ctx, p))) return skip(`${p} does not exist`, `Did not run command since '${p}' does not exist`);
   }
   const shown = typeof state.display === 'string' ? state.display : state.display.join(' ');
-  return { changed: true, summary: `run: ${shown}`, result: { cmd: state.display }, state };
+  // `creates` says what the command makes and `removes` what it takes away: check mode remembers both
+  const creates = guards.creates !== undefined && !/[*?[]/.test(guards.creates) ? underDirectory(guards.creates, guards.chdir) : undefined;
+  const removes = guards.removes !== undefined && !/[*?[]/.test(guards.removes) ? underDirectory(guards.removes, guards.chdir) : undefined;
+  const effects = [
+    ...(creates ? [{ path: creates, state: 'file' as const }] : []),
+    ...(removes ? [{ path: removes, state: 'absent' as const }] : []),
+  ];
+  return { changed: true, summary: `run: ${shown}`, result: { cmd: state.display }, state, ...(effects.length ? { effects } : {}) };
 }
 
 /** Runs the planned command; rc ≠ 0 throws ModuleFailure carrying the full result. */

@@ -97,12 +97,14 @@ export async function planContentWrite(ctx: HostContext, req: ContentWriteReques
     : writeContent
       ? `${exists ? 'update' : 'create'} ${dest}${change ? ` and set ${Object.keys(change.after).join(', ')}` : ''}`
       : `set ${Object.keys(change?.after ?? {}).join(', ')} of ${dest}`;
+  const attrsAfter = exists ? (change && !keep ? change.after : {}) : writeAttributes;
   return {
     changed,
     summary,
     diff,
     result,
     state: { dest, content: req.content, exists, writeContent, attributeChange: change, writeAttributes, backup: req.backup, validate: req.validate },
+    ...(changed ? { effects: [{ path: dest, state: 'file' as const, ...(writeContent ? { content: req.content } : {}), ...attrsAfter }] } : {}),
   };
 }
 

@@ -43,6 +43,9 @@ export async function planFileSet(ctx: HostContext, mkdirs: readonly string[], f
     ...(summary ? { summary } : {}),
     diff,
     result: only?.result ?? {},
+    ...(changed
+      ? { effects: [...mkdirs.map((d) => ({ path: d, state: 'directory' as const })), ...changedFiles.flatMap((p) => p.effects ?? [])] }
+      : {}),
     state: { mkdirs, files: changedFiles.map((p) => p.state).filter((s): s is ContentWriteState => s !== undefined) },
   };
 }
