@@ -1,12 +1,15 @@
 import { createServer, type Server } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import waitFor from '../../src/modules/wait_for.js';
 import { ModuleFailure } from '../../src/engine/errors.js';
 import { parsePortPoll, portPollCommand, type PortProbeMethod } from '../../src/modules/support/cmd-wait-probe.js';
 import { LocalConnection } from '../../src/engine/transport/local.js';
 import { InvalidParams, runModule, tempDir } from '../helpers/module-harness.js';
+import { runModuleOn } from '../helpers/engine-semantics.js';
+import { DockerConnection } from '../../src/engine/transport/docker.js';
+import { labAvailable, startHosts, type LabHost } from '../lab/index.js';
 
 const servers: Server[] = [];
 afterEach(async () => {
@@ -118,5 +121,33 @@ describe('wait_for module', () => {
 
   it('refuses search_regex without path', async () => {
     await expect(runModule(waitFor, { port: 80, search_regex: 'x' })).rejects.toThrow(/search_regex needs path/);
+  });
+});
+
+const ready = await labAvailable(['systemd']);
+
+describe.skipIf(!ready)('wait_for on a minimal Debian lab host (dash, no nc)', () => {
+  let host: LabHost;
+  let conn: DockerConnection;
+  beforeAll(async () => {
+    [host] = (await startHosts(1, { kind: 'systemd', namePrefix: 'wait' })) as [LabHost];
+    conn = await DockerConnection.open(host.name, host.container);
+  }, 120_000);
+  afterAll(async () => {
+    await conn?.close();
+    await host?.stop();
+  });
+
+  it('sees sshd listening through /proc/net/tcp for a local address', async () => {
+    expect((await host.exec('command -v nc')).exitCode).not.toBe(0);
+    const r = await runModuleOn(conn, waitFor, { port: 22, timeout: 10 });
+    expect(r.result).toMatchObject({ port: 22, probe: 'proc' });
+  });
+
+  it('connects with python3 to a non-local address', async () => {
+    const ip = (await host.exec("hostname -I | cut -d' ' -f1")).stdout.trim();
+    const r = await runModuleOn(conn, waitFor, { host: ip, port: 22, timeout: 10 });
+    expect(r.result).toMatchObject({ port: 22, probe: 'python3' });
+    await expect(runModuleOn(conn, waitFor, { host: ip, port: 2, timeout: 1, sleep: 0.2 })).rejects.toThrow(`Timeout when waiting for ${ip}:2`);
   });
 });
