@@ -11,7 +11,7 @@
  * that says "no change" would never be applied.
  */
 import { defineModule, ModuleFailure, sh, Type, type HostContext, type Plan } from '../engine/module.js';
-import { parseShow, planUnit, SHOW_PROPERTIES, UnitPlanError, type UnitAction, type UnitStatus } from './support/systemd-unit.js';
+import { isNotFound, parseShow, planUnit, SHOW_PROPERTIES, UnitPlanError, type UnitAction, type UnitStatus } from './support/systemd-unit.js';
 
 const params = Type.Object(
   {
@@ -81,7 +81,21 @@ async function readStatus(ctx: HostContext, name: string): Promise<UnitStatus> {
   if (r.exitCode !== 0) throw new ModuleFailure(`systemctl show ${name} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, { name, rc: r.exitCode });
   const status = parseShow(r.stdout);
   if (!status.LoadState) throw new ModuleFailure(`systemctl show ${name} gave no unit state: ${r.stdout.trim() || r.stderr.trim()}`, { name });
+  if (isNotFound(status) && (await unitFileExists(ctx, name))) {
+    // a unit file systemd has not loaded yet (just written, or predicted by an earlier task under --check):
+    // a new unit, stopped and disabled, that a daemon-reload will load
+    return { ...status, LoadState: 'loaded', ActiveState: 'inactive', SubState: 'dead', UnitFileState: 'disabled', NeedDaemonReload: 'yes' };
+  }
   return status;
+}
+
+const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+
+/** Through ctx.stat, so check mode sees a unit file an earlier task would write. */
+async function unitFileExists(ctx: HostContext, name: string): Promise<boolean> {
+  const file = name.includes('.') ? name : `${name}.service`;
+  for (const dir of UNIT_DIRS) if ((await ctx.stat(`${dir}/${file}`))?.type === 'file') return true;
+  return false;
 }
 
 function actionCommand(action: UnitAction, name: string | undefined): string {

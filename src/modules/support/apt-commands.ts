@@ -13,7 +13,8 @@ export function aptGet(args: readonly string[]): string {
 
 /** Prints the cache's mtime (the success stamp, else the lists directory) and the host's clock, in seconds. */
 export function cacheAgeCommand(): string {
-  return `{ stat -c %Y ${UPDATE_STAMP} 2>/dev/null || stat -c %Y ${APT_LISTS} 2>/dev/null || echo none; }; date +%s`;
+  // a lists directory without any Packages index has never been updated, whatever its mtime says
+  return `{ if ! ls ${APT_LISTS}/*_Packages* >/dev/null 2>&1; then echo none; else stat -c %Y ${UPDATE_STAMP} 2>/dev/null || stat -c %Y ${APT_LISTS} 2>/dev/null || echo none; fi; }; date +%s`;
 }
 
 /** Seconds since the cache was last updated, null when unknown. */
