@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // project modules import tsplay by its package name; in this repository that is the source itself
+  resolve: { alias: [{ find: /^tsplay$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,

@@ -8,11 +8,10 @@
  * Needs iputils ping on the host (Debian: iputils-ping). IPv4: the MTU is
  * the ICMP payload plus 28 bytes of IP and ICMP headers.
  *
- * The import below points into the repository because the package's own
- * exports are not wired yet; a project outside this repository writes
- * `import { defineModule, ... } from 'tsplay'`.
+ * Project modules import tsplay's public API by the package name, here and in
+ * any project that depends on tsplay.
  */
-import { defineModule, ModuleFailure, sh, Type } from '../src/engine/module.js';
+import { defineModule, ModuleFailure, sh, Type } from 'tsplay';
 
 /** IPv4 header (20) + ICMP header (8). */
 export const HEADER_BYTES = 28;

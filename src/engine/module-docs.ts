@@ -32,7 +32,8 @@ export function moduleDoc(mod: AnyModule, origin: string): ModuleDoc {
       return {
         name,
         type: typeName(p),
-        required: required.has(name),
+        // a parameter with a default need not be given, whatever the schema's `required` says
+        required: required.has(name) && p.default === undefined,
         ...(p.default !== undefined ? { default: p.default } : {}),
         ...(choices ? { choices } : {}),
         description: String(p.description ?? ''),
