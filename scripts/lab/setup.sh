@@ -49,8 +49,11 @@ if [[ "${1:-}" == "--tag" ]]; then lab_tag; exit 0; fi
 [[ $(id -u) -eq 0 ]] || die "run as root (it installs packages and starts dockerd)"
 
 # Several test runs may start at once; only one sets the lab up at a time.
-exec 9>/var/lock/tsplay-lab-setup.lock
-flock 9
+# (dockerd is started with this descriptor closed, or it would hold the lock
+# for as long as it runs.)
+LOCK=/var/lock/tsplay-lab.lock
+exec 9>"$LOCK"
+flock -w "${TSPLAY_LAB_LOCK_WAIT:-900}" 9 || die "another lab set-up holds $LOCK"
 
 install_packages() {
   local missing=()
@@ -72,7 +75,7 @@ start_engine() {
   else
     log "starting dockerd (log: $DOCKERD_LOG)"
     # setsid: the engine outlives this script and the shell or job that ran it
-    setsid dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    setsid dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null 9>&- &
   fi
   local deadline=$((SECONDS + DOCKERD_WAIT))
   until docker info >/dev/null 2>&1; do
