@@ -121,10 +121,19 @@ build_image() {
   log "built $image in $((SECONDS - t0))s"
 }
 
+# Images of earlier build inputs: removed unless a container still uses them.
+prune_old() {
+  local keep="$1" ref
+  docker image ls --format '{{.Repository}}:{{.Tag}}' | grep '^tsplay-lab/' | grep -v ":$keep\$" | while IFS= read -r ref; do
+    docker image rm "$ref" >/dev/null 2>&1 && log "removed old image $ref" || true
+  done
+}
+
 install_packages
 start_engine
 TAG="$(lab_tag)"
 build_base "tsplay-lab/base:$TAG"
 build_image systemd "tsplay-lab/base:$TAG" "tsplay-lab/systemd:$TAG"
 build_image sshd "tsplay-lab/base:$TAG" "tsplay-lab/sshd:$TAG"
+prune_old "$TAG"
 log "lab ready: tsplay-lab/{systemd,sshd}:$TAG"
