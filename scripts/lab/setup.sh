@@ -124,8 +124,9 @@ build_image() {
 # Images of earlier build inputs: removed unless a container still uses them.
 prune_old() {
   local keep="$1" ref
-  docker image ls --format '{{.Repository}}:{{.Tag}}' | grep '^tsplay-lab/' | grep -v ":$keep\$" | while IFS= read -r ref; do
-    docker image rm "$ref" >/dev/null 2>&1 && log "removed old image $ref" || true
+  for ref in $(docker image ls --format '{{.Repository}}:{{.Tag}}' 'tsplay-lab/*'); do
+    [[ "$ref" == *":$keep" ]] && continue
+    if docker image rm "$ref" >/dev/null 2>&1; then log "removed old image $ref"; fi
   done
 }
 
