@@ -79,6 +79,10 @@ start_engine() {
   fi
   local deadline=$((SECONDS + DOCKERD_WAIT))
   until docker info >/dev/null 2>&1; do
+    if ! pgrep -x dockerd >/dev/null; then
+      tail -n 5 "$DOCKERD_LOG" >&2 || true
+      die "dockerd exited before answering (log: $DOCKERD_LOG)"
+    fi
     if ((SECONDS >= deadline)); then
       tail -n 20 "$DOCKERD_LOG" >&2 || true
       die "docker engine did not answer within ${DOCKERD_WAIT}s (log: $DOCKERD_LOG)"
