@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerInventory, labAvailable, startHosts, type LabHost } from './index.js';
 
@@ -64,6 +69,19 @@ describe.skipIf(!ready)('lab: systemd hosts', () => {
     expect(inv).toContain('    web:\n      hosts:\n        host1:\n');
     expect(inv).toContain(`tsplay_host: ${hosts[0]!.container}`);
     expect(inv).toContain('tsplay_connection: docker');
+  });
+
+  it('writes an inventory ansible-inventory reads the same way', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tsplay-inv-'));
+    try {
+      await writeFile(join(dir, 'hosts.yml'), dockerInventory(hosts, 'web'));
+      const { stdout } = await promisify(execFile)('ansible-inventory', ['-i', join(dir, 'hosts.yml'), '--list']);
+      const parsed = JSON.parse(stdout) as { web: { hosts: string[] }; _meta: { hostvars: Record<string, Record<string, string>> } };
+      expect(parsed.web.hosts).toEqual(['host1', 'host2']);
+      expect(parsed._meta.hostvars.host2).toEqual({ tsplay_host: hosts[1]!.container, tsplay_connection: 'docker' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
