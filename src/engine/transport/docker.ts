@@ -140,9 +140,19 @@ export class DockerConnection implements Connection {
     }
   }
 
-  /** Kills, inside the container, every process of a timed-out exec (best effort). */
+  /**
+   * Kills, inside the container, every process of a timed-out exec (best
+   * effort): the processes carrying the exec's mark and all their descendants
+   * (sudo clears the environment, so children of a become lose the mark).
+   * The whole tree is collected before anything is killed.
+   */
   async #killMarked(mark: string): Promise<void> {
-    const script = `for p in /proc/[0-9]*; do tr '\\0' '\\n' < "$p/environ" 2>/dev/null | grep -qx '${EXEC_MARK}=${mark}' && kill -9 "\${p#/proc/}" 2>/dev/null; done; true`;
+    const script = [
+      `todo=''; for p in /proc/[0-9]*; do tr '\\0' '\\n' < "$p/environ" 2>/dev/null | grep -qx '${EXEC_MARK}=${mark}' && todo="$todo \${p#/proc/}"; done`,
+      `all="$todo"`,
+      `while [ -n "$todo" ]; do next=''; for p in /proc/[0-9]*; do s=$(cat "$p/stat" 2>/dev/null) || continue; set -- \${s##*) }; for t in $todo; do [ "$2" = "$t" ] && next="$next \${p#/proc/}"; done; done; all="$all $next"; todo="$next"; done`,
+      `[ -z "$all" ] || kill -9 $all 2>/dev/null; true`,
+    ].join('\n');
     await this.#cli(['exec', '-u', '0', this.container, '/bin/sh', '-c', script], { env: this.#cliEnv, timeoutMs: 10_000 }).catch(() => undefined);
   }
 

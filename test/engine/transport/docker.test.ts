@@ -64,6 +64,13 @@ describe.skipIf(!ready)('DockerConnection', () => {
       expect(ps.stdout).toBe('');
     });
 
+    it('kills a timed-out command run through become', async () => {
+      const r = await conn.exec('sleep 31; echo never', { timeoutMs: 500, become: { user: 'alice' } });
+      expect(r.signal).toBe('SIGKILL');
+      const ps = await host.exec('ps -eo args | grep "sleep 3[1]" || true');
+      expect(ps.stdout).toBe('');
+    });
+
     it('measures per-command overhead', async () => {
       const n = 20;
       await conn.exec('true');
