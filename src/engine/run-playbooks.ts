@@ -10,8 +10,15 @@ import { runPlay } from './run/play-runner.js';
 import { createRunContext } from './run/create-run-context.js';
 import { printListing } from './run/listings.js';
 import type { RunIO } from './run/run-io.js';
+import type { ConnectionFactory } from './transport/transport.js';
 
 export type { RunIO } from './run/run-io.js';
+
+/** What a run may be given instead of the real thing (tests inject recording connection factories). */
+export interface RunDependencies {
+  /** transports by `tsplay_connection` name; default: the built-in ones */
+  readonly connectionFactories?: Readonly<Record<string, ConnectionFactory>>;
+}
 
 export interface PlaybookRunRequest {
   readonly playbooks: readonly string[];
@@ -43,37 +50,62 @@ export interface PlaybookRunRequest {
 /** Default number of hosts worked on at once. Ansible's 5 is a common complaint; connections here are cheap. */
 export const DEFAULT_FORKS = 50;
 
-export async function runPlaybooks(req: PlaybookRunRequest, io: RunIO): Promise<number> {
+export async function runPlaybooks(req: PlaybookRunRequest, io: RunIO, deps: RunDependencies = {}): Promise<number> {
   if (req.playbooks.length === 0) throw new OptionsError('no playbook given', { hint: 'tsplay PLAYBOOK.yml -i INVENTORY' });
-  const redactor = new Redactor();
-  const prepared: PreparedRun = await prepareRun(req, io, redactor);
-  if (req.mode !== 'run') return printListing(req, prepared, io);
-
+  // Ctrl-C is ours from the start: while loading it ends the run at once, while running it stops
+  // starting work, ends running commands and still prints the recap.
   const controller = new AbortController();
-  const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
-  const rc = createRunContext(req, prepared, io, redactor, controller.signal);
+  const onSigint = (): void => {
+    if (!controller.signal.aborted) return controller.abort();
+    process.removeListener('SIGINT', onSigint); // a second Ctrl-C: the default, immediate exit
+    process.kill(process.pid, 'SIGINT');
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const redactor = new Redactor();
+    const prepared = await untilAborted(prepareRun(req, io, redactor), controller.signal);
+    if (req.mode !== 'run') return printListing(req, prepared, io);
+    return await run(req, prepared, io, redactor, controller.signal, deps);
+  } catch (e) {
+    if (!(e instanceof InterruptedError)) throw e;
+    io.stderr.write(`ERROR! ${e.format()}\n`);
+    return ExitCode.interrupted;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+async function run(req: PlaybookRunRequest, prepared: PreparedRun, io: RunIO, redactor: Redactor, signal: AbortSignal, deps: RunDependencies): Promise<number> {
+  const rc = createRunContext(req, prepared, io, redactor, signal, deps.connectionFactories);
   const started = performance.now();
   try {
     for (const pb of prepared.playbooks) {
       rc.sink.emit({ type: 'playbook_start', file: pb.file, checkMode: req.check });
       for (const play of pb.plays) {
-        if (controller.signal.aborted) break;
+        if (signal.aborted) break;
         await runPlay(rc, play);
       }
     }
   } finally {
-    process.removeListener('SIGINT', onSigint);
     rc.sink.emit({ type: 'recap', stats: rc.hosts.stats(), durationMs: performance.now() - started });
     await rc.sink.close?.();
     await rc.connections.closeAll();
   }
-  if (controller.signal.aborted) {
-    io.stderr.write(`${new InterruptedError('interrupted by the user').format()}\n`);
-    return ExitCode.interrupted;
-  }
+  if (signal.aborted) throw interrupted();
   const all = rc.hosts.all();
   if (all.some((h) => h.stats.failed > 0)) return ExitCode.hostFailed;
   if (all.some((h) => h.stats.unreachable > 0)) return ExitCode.hostUnreachable;
   return ExitCode.ok;
+}
+
+const interrupted = (): InterruptedError => new InterruptedError('interrupted by the user');
+
+/** Settles like `work`, or rejects with an InterruptedError as soon as `signal` aborts. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(interrupted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(interrupted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

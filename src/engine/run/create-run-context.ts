@@ -23,6 +23,25 @@ export function connectionFactories(): Record<string, ConnectionFactory> {
   };
 }
 
+/** Connections whose commands end when the run is interrupted. */
+function abortable(factories: Readonly<Record<string, ConnectionFactory>>, signal: AbortSignal): Record<string, ConnectionFactory> {
+  const out: Record<string, ConnectionFactory> = {};
+  for (const [name, factory] of Object.entries(factories)) {
+    out[name] = async (settings) => {
+      const c = await factory(settings);
+      return {
+        host: c.host,
+        kind: c.kind,
+        exec: (command, opts) => c.exec(command, { ...opts, signal }),
+        put: (path, content, opts) => c.put(path, content, opts),
+        get: (path, opts) => c.get(path, opts),
+        close: () => c.close(),
+      };
+    };
+  }
+  return out;
+}
+
 export function createSink(req: PlaybookRunRequest, io: RunIO, redactor: Redactor): EventSink {
   const sinks: EventSink[] = [
     req.json
@@ -34,7 +53,14 @@ export function createSink(req: PlaybookRunRequest, io: RunIO, redactor: Redacto
   return sinks.length === 1 ? (sinks[0] as EventSink) : new MultiSink(sinks);
 }
 
-export function createRunContext(req: PlaybookRunRequest, p: PreparedRun, io: RunIO, redactor: Redactor, signal: AbortSignal): RunContext {
+export function createRunContext(
+  req: PlaybookRunRequest,
+  p: PreparedRun,
+  io: RunIO,
+  redactor: Redactor,
+  signal: AbortSignal,
+  factories: Readonly<Record<string, ConnectionFactory>> = connectionFactories(),
+): RunContext {
   const hosts = new HostStates();
   return {
     options: {
@@ -58,7 +84,7 @@ export function createRunContext(req: PlaybookRunRequest, p: PreparedRun, io: Ru
     facts: { gather: async (probe) => factsToVars(await gatherFacts(probe)) },
     redactor,
     sink: createSink(req, io, redactor),
-    connections: new ConnectionPool(connectionFactories()),
+    connections: new ConnectionPool(abortable(factories, signal)),
     hosts,
     extraVars: p.extraVars,
     hostvars: buildHostvars(p.inventory, hosts),

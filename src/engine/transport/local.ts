@@ -21,23 +21,48 @@ export class LocalConnection implements Connection {
       stdin = w.stdin;
     }
     return new Promise((resolve, reject) => {
+      // its own process group, so that a timeout or Ctrl-C ends the command and everything it started
       const child = spawn('/bin/sh', ['-c', cmd], {
         cwd: opts.cwd,
         env: opts.env ? { ...process.env, ...opts.env } : process.env,
         stdio: ['pipe', 'pipe', 'pipe'],
+        detached: true,
       });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
+      const killGroup = (sig: NodeJS.Signals): void => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, sig);
+        } catch {
+          /* already gone */
+        }
+      };
       let timer: NodeJS.Timeout | undefined;
       if (opts.timeoutMs) {
-        timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
+        timer = setTimeout(() => killGroup('SIGKILL'), opts.timeoutMs);
         timer.unref();
       }
+      let graceTimer: NodeJS.Timeout | undefined;
+      const onAbort = (): void => {
+        killGroup('SIGTERM');
+        graceTimer = setTimeout(() => killGroup('SIGKILL'), 2000);
+        graceTimer.unref();
+      };
+      if (opts.signal?.aborted) onAbort();
+      else opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const settle = (): void => {
+        if (timer) clearTimeout(timer);
+        if (graceTimer) clearTimeout(graceTimer);
+        opts.signal?.removeEventListener('abort', onAbort);
+      };
       child.stdout.on('data', (b: Buffer) => out.push(b));
       child.stderr.on('data', (b: Buffer) => err.push(b));
-      child.on('error', reject);
+      child.on('error', (e) => {
+        settle();
+        reject(e);
+      });
       child.on('close', (code, signal) => {
-        if (timer) clearTimeout(timer);
+        settle();
         resolve({
           exitCode: code ?? 128,
           stdout: Buffer.concat(out).toString('utf8'),

@@ -17,6 +17,8 @@ export interface ExecOptions {
   readonly cwd?: string;
   readonly timeoutMs?: number;
   readonly become?: BecomeOptions;
+  /** when it aborts (Ctrl-C), the command is ended; transports that cannot end it may ignore it */
+  readonly signal?: AbortSignal;
 }
 
 export interface ExecResult {
