@@ -90,7 +90,7 @@ export class DockerConnection implements Connection {
   }
 
   async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
-    const r = await this.exec(checkedPutScript(path, content.length, opts), { stdin: content, ...(opts.become ? { become: opts.become } : {}) });
+    const r = await this.exec(putScript(path, content.length, opts), { stdin: content, ...(opts.become ? { become: opts.become } : {}) });
     if (r.exitCode !== 0) throw new Error(`cannot write ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   }
 
@@ -190,20 +190,6 @@ export class DockerConnection implements Connection {
       child.stdin.end(o.stdin ?? '');
     });
   }
-}
-
-/**
- * shell-files' putScript with one more guard: the temporary file must hold
- * exactly `size` bytes before it is renamed. When the docker CLI dies in the
- * middle of an upload, the command inside the container sees end-of-file (not
- * a signal), so a plain `cat > tmp && mv tmp path` would install the partial
- * content; with the check it fails and the trap removes the temporary file.
- */
-export function checkedPutScript(path: string, size: number, opts: PutOptions = {}): string {
-  const plain = putScript(path, opts);
-  const cat = 'cat > "$t" && ';
-  if (!plain.includes(cat)) throw new Error('shell-files putScript changed: cannot add the size check');
-  return plain.replace(cat, `cat > "$t" && { [ "$(wc -c < "$t")" -eq ${size} ] || { echo "incomplete upload: $(wc -c < "$t") of ${size} bytes arrived" >&2; false; }; } && `);
 }
 
 /** Factory for `tsplay_connection: docker`: the address is the container, `user` the exec user. */

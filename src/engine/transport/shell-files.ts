@@ -10,17 +10,22 @@ import { quote } from './shell-quote.js';
 
 type Exec = (command: string, opts?: ExecOptions) => Promise<ExecResult>;
 
-export function putScript(path: string, opts: PutOptions = {}): string {
+/**
+ * The shell text of an atomic upload of `size` bytes arriving on stdin. The
+ * temporary file must hold exactly `size` bytes before it is renamed: when the
+ * client dies mid-upload, the remote command sees end-of-file (not a signal),
+ * so without the check a partial file would replace the old one.
+ */
+export function putScript(path: string, size: number, opts: PutOptions = {}): string {
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) || '/' : '.';
   const base = path.slice(path.lastIndexOf('/') + 1);
-  const tmp = `${dir}/.${base}.tsplay-$$.tmp`;
   const steps = [
     `umask 077`,
     `t=${quote(dir)}/.${quote(base)}.tsplay-$$.tmp`,
     `trap 'rm -f "$t"' EXIT`,
     `cat > "$t"`,
+    `{ [ "$(wc -c < "$t")" -eq ${Math.floor(size)} ] || { echo "incomplete upload: $(wc -c < "$t") of ${Math.floor(size)} bytes arrived" >&2; false; }; }`,
   ];
-  void tmp;
   // keep an existing file's mode and ownership unless told otherwise
   if (opts.mode) steps.push(`chmod ${quote(opts.mode)} "$t"`);
   else steps.push(`if [ -e ${quote(path)} ]; then chmod --reference=${quote(path)} "$t"; else chmod 0644 "$t"; fi`);
@@ -31,7 +36,7 @@ export function putScript(path: string, opts: PutOptions = {}): string {
 }
 
 export async function shellPut(exec: Exec, path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
-  const r = await exec(putScript(path, opts), { stdin: content, ...(opts.become ? { become: opts.become } : {}) });
+  const r = await exec(putScript(path, content.length, opts), { stdin: content, ...(opts.become ? { become: opts.become } : {}) });
   if (r.exitCode !== 0) throw new Error(`cannot write ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
 }
 

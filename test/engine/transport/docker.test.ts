@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError } from '../../../src/engine/errors.js';
-import { checkedPutScript, DockerConnection, dockerConnectionFactory } from '../../../src/engine/transport/docker.js';
+import { DockerConnection, dockerConnectionFactory } from '../../../src/engine/transport/docker.js';
+import { putScript } from '../../../src/engine/transport/shell-files.js';
 import { labAvailable, startHosts, type LabHost } from '../../lab/index.js';
 
 const ready = await labAvailable(['sshd']);
@@ -116,7 +117,7 @@ describe.skipIf(!ready)('DockerConnection', () => {
     it('leaves the old file whole when an upload is cut short', async () => {
       await conn.put('/tmp/atomic.txt', Buffer.from('OLD CONTENT\n'));
       // the client sends only part of what it announced, then its stdin ends
-      const r = await conn.exec(checkedPutScript('/tmp/atomic.txt', 1000), { stdin: Buffer.alloc(10, 'x') });
+      const r = await conn.exec(putScript('/tmp/atomic.txt', 1000), { stdin: Buffer.alloc(10, 'x') });
       expect(r.exitCode).not.toBe(0);
       expect(r.stderr).toContain('incomplete upload: 10 of 1000 bytes');
       expect(await host.readFile('/tmp/atomic.txt')).toBe('OLD CONTENT\n');
@@ -126,7 +127,7 @@ describe.skipIf(!ready)('DockerConnection', () => {
     it('leaves the old file whole when the docker client is killed mid-upload', async () => {
       await conn.put('/tmp/killed.txt', Buffer.from('OLD CONTENT\n'));
       const total = 4 * 1024 * 1024;
-      const child = spawn('docker', ['exec', '-i', host.container, '/bin/sh', '-c', checkedPutScript('/tmp/killed.txt', total)], {
+      const child = spawn('docker', ['exec', '-i', host.container, '/bin/sh', '-c', putScript('/tmp/killed.txt', total)], {
         stdio: ['pipe', 'ignore', 'ignore'],
       });
       child.stdin.on('error', () => undefined);
