@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { builtinRegistry } from '../builtin-registry.js';
-import { TsplayError, ValidationErrors } from '../errors.js';
+import { OptionsError, ParseError, TsplayError, ValidationErrors } from '../errors.js';
 import { ConditionEvaluator } from '../expr/index.js';
-import { inventoryView, loadInventory, localhostInventory, type Inventory } from '../inventory/index.js';
+import { inventoryView, loadInventory, localhostInventory, matchHosts, type Inventory } from '../inventory/index.js';
 import { createTaskFileLoader, loadPlaybook } from '../playbook/index.js';
 import type { Playbook } from '../playbook/model.js';
 import type { ModuleRegistry } from '../registry.js';
@@ -46,7 +46,7 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
     ...(req.askVaultPass ? { prompt: ttyPromptReader(io.stdin, io.stderr) } : {}),
   });
   const readYaml = readYamlWithVault(secrets.isEmpty ? undefined : secrets);
-  const extraVars = parseExtraVars(req.extraVars, readYaml);
+  const extraVars = parseExtraVars(req.extraVars, readExtraVarsFile(readYaml));
   redactor.addAll(extraVars);
 
   const playbookDir = resolve(dirname(req.playbooks[0] ?? '.'));
@@ -87,6 +87,7 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
     lookupFile: (path) => readFileSync(resolve(playbookDir, path), 'utf8'),
   });
   const conditions = new ConditionEvaluator(templates);
+  if (inv && req.limit !== undefined) checkLimit(inv, req.limit, io);
   if (inv && errors.length === 0) {
     for (const w of inv.warnings) io.stderr.write(`[WARNING]: ${w}\n`);
     errors.push(...checkUndefinedVariables(playbooks, inv, extraVars, (m) => registry.origin(m) === 'built-in'));
@@ -106,6 +107,28 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
     readYaml,
     playbookDir,
   };
+}
+
+/** `-e @FILE` naming a file that cannot be read is a bad option (exit 5), not bad input. */
+function readExtraVarsFile(readYaml: (file: string) => unknown): (file: string) => unknown {
+  return (file) => {
+    try {
+      return readYaml(file);
+    } catch (e) {
+      if (!(e instanceof ParseError) || e.code !== 'E_FILE_NOT_FOUND') throw e;
+      throw new OptionsError(`-e @${file}: ${e.message}`, { hint: 'the path is relative to the current directory' });
+    }
+  };
+}
+
+/** A malformed `--limit` is a bad option, reported before anything runs; one that matches nothing is a warning. */
+function checkLimit(inv: Inventory, limit: string, io: RunIO): void {
+  try {
+    for (const w of matchHosts(inv, limit).warnings) io.stderr.write(`[WARNING]: --limit: ${w}\n`);
+  } catch (e) {
+    if (!TsplayError.isInstance(e)) throw e;
+    throw new OptionsError(`--limit '${limit}': ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}) });
+  }
 }
 
 /** `-u USER` and `-c CONNECTION` apply to hosts whose variables do not set them. */
