@@ -54,7 +54,7 @@ export async function runTaskOnHost(rc: RunContext, ps: PlayScope, et: Effective
   if (task.register) hs.hostFacts[task.register] = outcome.result;
   if (outcome.facts && status !== 'failed' && status !== 'unreachable') Object.assign(hs.hostFacts, outcome.facts);
   if (status === 'changed') for (const n of task.notify) hs.notified.add(n);
-  count(hs.stats, status, ignored);
+  count(hs.stats, status, ignored, outcome.result.changed === true);
   if (status === 'unreachable') hs.status = 'unreachable';
   else if (status === 'failed' && !ignored) hs.status = 'failed';
 
@@ -140,7 +140,8 @@ async function runLoop(rc: RunContext, ps: PlayScope, et: EffectiveTask, host: s
     if (unreachable) break;
     if (task.loopControl?.pause) await sleep(task.loopControl.pause * 1000, rc.signal);
   }
-  const allSkipped = results.length > 0 && results.every((r) => r.skipped === true);
+  // an empty loop is skipped, as in Ansible
+  const allSkipped = results.every((r) => r.skipped === true);
   const kind: EventStatus = unreachable ? 'unreachable' : failed ? 'failed' : changed ? 'changed' : allSkipped ? 'skipped' : 'ok';
   const msg = failed ? 'One or more items failed' : results.length === 0 ? 'No items in the list' : undefined;
   return {
@@ -163,9 +164,10 @@ async function callWithRetries(rc: RunContext, ps: PlayScope, et: EffectiveTask,
   for (let attempt = 1; attempt <= attempts; attempt++) {
     out = applyOverrides(rc, et, await callModule(rc, ps, et, mod, host, vars), vars);
     if (!task.until || out.unreachable) break;
-    const withResult = resultVars(vars, task.register, out.result);
-    const done = !out.failed && rc.conditions.holds(task.until, withResult, task.location);
+    // as in Ansible: `attempts` is in the result the condition sees, and a condition met on a
+    // failed result ends the retries (the task stays failed)
     out = { ...out, result: { ...out.result, attempts: attempt } };
+    const done = rc.conditions.holds(task.until, resultVars(vars, task.register, out.result), task.location);
     if (done) break;
     if (attempt === attempts) {
       const msg = `condition not met after ${attempt} attempts: ${task.until.join(' and ')}`;
@@ -207,9 +209,20 @@ function toOutcome(o: CallOutcome): Outcome {
   };
 }
 
-function count(stats: { ok: number; changed: number; failed: number; skipped: number; unreachable: number; ignored: number }, status: EventStatus, ignored: boolean): void {
+function count(
+  stats: { ok: number; changed: number; failed: number; skipped: number; unreachable: number; ignored: number },
+  status: EventStatus,
+  ignored: boolean,
+  resultChanged: boolean,
+): void {
   if (status === 'unreachable') stats.unreachable++;
-  else if (status === 'failed') ignored ? stats.ignored++ : stats.failed++;
+  else if (status === 'failed' && !ignored) stats.failed++;
+  else if (status === 'failed') {
+    // an ignored failure counts as ok and ignored (and changed, if it changed something), as in Ansible's recap
+    stats.ok++;
+    stats.ignored++;
+    if (resultChanged) stats.changed++;
+  }
   else if (status === 'skipped') stats.skipped++;
   else {
     stats.ok++;
