@@ -27,6 +27,11 @@ export class HostState {
 
 export class HostStates {
   readonly #states = new Map<string, HostState>();
+  /**
+   * A play broke off the playbook (any_errors_fatal, max_fail_percentage exceeded, or every host
+   * of a batch failed): later plays do not start, as in ansible-playbook.
+   */
+  playbookStopped = false;
 
   get(host: string): HostState {
     let s = this.#states.get(host);

@@ -81,14 +81,19 @@ function applyFailurePolicy(r: NodeRunner, targets: readonly string[], taskFatal
   const { rc, ps } = r;
   const failedNow = targets.filter((h) => rc.hosts.get(h).status === 'failed' || rc.hosts.get(h).status === 'unreachable');
   if (failedNow.length === 0) return;
+  // both end the play and the rest of the playbook, as in ansible-playbook
   if (taskFatal ?? ps.play.anyErrorsFatal) {
     ps.aborted = true;
+    rc.hosts.playbookStopped = true;
     return;
   }
   const pct = ps.play.maxFailPercentage;
   if (pct !== undefined) {
     const failedInBatch = ps.batch.filter((h) => !rc.hosts.get(h).active && rc.hosts.get(h).status !== 'ended').length;
-    if ((failedInBatch / ps.batch.length) * 100 > pct) ps.aborted = true;
+    if ((failedInBatch / ps.batch.length) * 100 > pct) {
+      ps.aborted = true;
+      rc.hosts.playbookStopped = true;
+    }
   }
 }
 

@@ -15,6 +15,7 @@ import { serialBatches } from './serial.js';
 import { playLevelVars, taskVars } from './task-vars.js';
 
 export async function runPlay(rc: RunContext, play: Play): Promise<void> {
+  if (rc.hosts.playbookStopped) return;
   const { hosts, warned } = playHosts(rc, play);
   for (const h of hosts) if (rc.hosts.get(h).status === 'ended') rc.hosts.get(h).status = 'active';
   // hosts that failed or were unreachable in an earlier play stay out, as in Ansible
@@ -41,8 +42,11 @@ export async function runPlay(rc: RunContext, play: Play): Promise<void> {
     }
     for (const n of unknownNotifications(r, batch)) rc.sink.emit({ type: 'warning', message: `a task notified '${n}', but no handler has that name or listens to it` });
     if (ps.aborted) break;
-    // a batch in which every host failed ends the play (later batches are not started)
-    if (batch.every((h) => !rc.hosts.get(h).active && rc.hosts.get(h).status !== 'ended')) break;
+    // a batch in which every host failed ends the play (later batches are not started) and the playbook
+    if (batch.every((h) => !rc.hosts.get(h).active && rc.hosts.get(h).status !== 'ended')) {
+      rc.hosts.playbookStopped = true;
+      break;
+    }
   }
   rc.sink.emit({ type: 'play_end', name: play.name });
 }
