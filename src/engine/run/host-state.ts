@@ -46,9 +46,12 @@ export class HostStates {
     return [...this.#states.values()];
   }
 
+  /** Per-host counts for the recap; like Ansible's, it lists only hosts that something was counted for. */
   stats(): Record<string, HostStats> {
     const out: Record<string, HostStats> = {};
-    for (const s of [...this.#states.values()].sort((a, b) => a.name.localeCompare(b.name))) out[s.name] = s.stats;
+    for (const s of [...this.#states.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      if (Object.values(s.stats).some((n) => n > 0)) out[s.name] = s.stats;
+    }
     return out;
   }
 }
