@@ -11,10 +11,23 @@ export function version(): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  ignoreClosedOutput(process.stdout);
+  ignoreClosedOutput(process.stderr);
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     process.stdout.write(`tsplay ${version()} (node ${process.versions.node})\n`);
     return 0;
   }
   const { runCli } = await import('./run-cli.js');
   return runCli(argv);
+}
+
+/**
+ * When the reader of our output goes away (`tsplay ... | head`), writes fail
+ * with EPIPE. That must not crash the run halfway through a host's changes:
+ * the rest of the output is dropped and the run finishes with its own exit code.
+ */
+function ignoreClosedOutput(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  });
 }

@@ -1,6 +1,7 @@
 /** Dispatches to a subcommand and turns errors into messages and exit codes (no stack traces for user errors). */
 import { CommanderError } from 'commander';
-import { ExitCode, TsplayError } from '../engine/errors.js';
+import { existsSync } from 'node:fs';
+import { ExitCode, OptionsError, TsplayError } from '../engine/errors.js';
 
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -21,11 +22,22 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
       case 'modules':
         return await (await import('./commands/modules-cli.js')).modulesCli(argv.slice(1), io);
       default:
+        await refuseMistypedCommand(argv[0]);
         return await (await import('./commands/playbook-cli.js')).playbookCli(argv, io);
     }
   } catch (e) {
     return reportError(e, io);
   }
+}
+
+const SUBCOMMANDS = ['inventory', 'vault', 'modules'];
+
+/** `tsplay inventroy --list` is a typo of a subcommand, not a playbook named `inventroy`. */
+async function refuseMistypedCommand(first: string | undefined): Promise<void> {
+  if (first === undefined || first.startsWith('-') || /[./\\]/.test(first) || existsSync(first)) return;
+  const { nearest } = await import('../engine/validate/did-you-mean.js');
+  const near = nearest(first, SUBCOMMANDS);
+  if (near) throw new OptionsError(`unknown command '${first}'; did you mean 'tsplay ${near}'?`, { hint: 'a playbook is given as a file: tsplay site.yml' });
 }
 
 export function reportError(e: unknown, io: CliIO): number {

@@ -3,12 +3,13 @@
  * before any host is contacted, then run the plays and report. This is the
  * engine's front door; the CLI only parses flags into a PlaybookRunRequest.
  */
-import { ExitCode, InterruptedError, OptionsError } from './errors.js';
+import { ExitCode, InterruptedError, OptionsError, TsplayError } from './errors.js';
 import { Redactor } from './secret.js';
 import { prepareRun, type PreparedRun } from './run/prepare.js';
 import { runPlay } from './run/play-runner.js';
 import { createRunContext } from './run/create-run-context.js';
 import { printListing } from './run/listings.js';
+import type { EventSink } from './run/events.js';
 import type { RunIO } from './run/run-io.js';
 import type { ConnectionFactory } from './transport/transport.js';
 
@@ -87,15 +88,32 @@ async function run(req: PlaybookRunRequest, prepared: PreparedRun, io: RunIO, re
       }
     }
   } finally {
-    rc.sink.emit({ type: 'recap', stats: rc.hosts.stats(), durationMs: performance.now() - started });
-    await rc.sink.close?.();
-    await rc.connections.closeAll();
+    try {
+      rc.sink.emit({ type: 'recap', stats: rc.hosts.stats(), durationMs: performance.now() - started });
+      await closeSink(rc.sink);
+    } finally {
+      await rc.connections.closeAll();
+    }
   }
   if (signal.aborted) throw interrupted();
   const all = rc.hosts.all();
   if (all.some((h) => h.stats.failed > 0)) return ExitCode.hostFailed;
   if (all.some((h) => h.stats.unreachable > 0)) return ExitCode.hostUnreachable;
   return ExitCode.ok;
+}
+
+/** A report (--junit FILE) could not be written after the run. */
+export class ReportWriteError extends TsplayError {
+  readonly code = 'E_REPORT_WRITE';
+}
+
+async function closeSink(sink: EventSink): Promise<void> {
+  try {
+    await sink.close?.();
+  } catch (e) {
+    if (TsplayError.isInstance(e)) throw e;
+    throw new ReportWriteError(`cannot write the report: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
 }
 
 const interrupted = (): InterruptedError => new InterruptedError('interrupted by the user');

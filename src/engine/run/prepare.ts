@@ -4,7 +4,7 @@
  * playbook (with roles and imports). Errors from all of them are reported
  * together.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { builtinRegistry } from '../builtin-registry.js';
 import { OptionsError, ParseError, TsplayError, ValidationErrors } from '../errors.js';
@@ -38,6 +38,9 @@ export interface PreparedRun {
 }
 
 export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: Redactor): Promise<PreparedRun> {
+  if (req.junit !== undefined && !isDirectory(dirname(resolve(req.junit)))) {
+    throw new OptionsError(`--junit ${req.junit}: the directory ${dirname(resolve(req.junit))} does not exist`);
+  }
   const secrets = await loadVaultSecrets({
     vaultPasswordFiles: req.vaultPasswordFiles,
     vaultIds: req.vaultIds,
@@ -107,6 +110,10 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
     readYaml,
     playbookDir,
   };
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 /** `-e @FILE` naming a file that cannot be read is a bad option (exit 5), not bad input. */
