@@ -20,11 +20,14 @@ export function printListing(req: PlaybookRunRequest, p: PreparedRun, io: RunIO)
       } else if (req.mode === 'list-tasks') {
         out.push('    tasks:');
         for (const t of flatten([...play.preTasks, ...play.tasks, ...play.postTasks], play.tags)) {
-          if (tagsSelect(t.tags, sel)) out.push(`      ${t.label}\tTAGS: [${t.tags.join(', ')}]`);
+          if (tagsSelect(t.tags, sel)) out.push(`      ${t.label}\tTAGS: [${[...t.tags].sort().join(', ')}]`);
         }
       } else {
         const tags = new Set<string>();
-        for (const t of flatten([...play.preTasks, ...play.tasks, ...play.postTasks], play.tags)) for (const g of t.tags) tags.add(g);
+        // as ansible-playbook: the tags of the tasks that --tags/--skip-tags select (so not `never` ones by default)
+        for (const t of flatten([...play.preTasks, ...play.tasks, ...play.postTasks], play.tags)) {
+          if (tagsSelect(t.tags, sel)) for (const g of t.tags) tags.add(g);
+        }
         out.push(`      TASK TAGS: [${[...tags].sort().join(', ')}]`);
       }
     });
