@@ -4,6 +4,7 @@
  * without loading the engine.
  */
 import { readFileSync } from 'node:fs';
+import { ExitCode } from '../engine/errors.js'; // no imports of its own: --version stays fast
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -18,7 +19,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const { runCli } = await import('./run-cli.js');
-  return runCli(argv);
+  const code = await runCli(argv);
+  // Interrupted: work that was abandoned (a password prompt, a load) must not keep the process alive.
+  // Output to pipes and files is written synchronously on POSIX, so nothing is lost.
+  if (code === ExitCode.interrupted) process.exit(code);
+  return code;
 }
 
 /**

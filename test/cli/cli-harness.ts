@@ -27,13 +27,18 @@ export interface CliOptions {
   readonly cwd?: string;
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
+  /** give the CLI a stdin pipe that stays open (default: /dev/null) */
+  readonly openStdin?: boolean;
 }
 
 /** Starts `tsplay ARGS...`; output is collected until it exits. */
-export function startCli(args: readonly string[], o: CliOptions = {}): { child: ChildProcess; done: Promise<CliResult>; stdout: () => string } {
+export function startCli(
+  args: readonly string[],
+  o: CliOptions = {},
+): { child: ChildProcess; done: Promise<CliResult>; stdout: () => string; stderr: () => string } {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...o.env };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? tempDir(), env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? tempDir(), env, stdio: [o.openStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout?.on('data', (b: Buffer) => out.push(b));
@@ -46,7 +51,7 @@ export function startCli(args: readonly string[], o: CliOptions = {}): { child: 
       res({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
   });
-  return { child, done, stdout: () => Buffer.concat(out).toString('utf8') };
+  return { child, done, stdout: () => Buffer.concat(out).toString('utf8'), stderr: () => Buffer.concat(err).toString('utf8') };
 }
 
 export function cli(args: readonly string[], o: CliOptions = {}): Promise<CliResult> {
