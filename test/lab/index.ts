@@ -3,3 +3,4 @@ export { startHosts, type LabHost, type LabExecResult, type StartHostsOptions } 
 export { dockerInventory } from './inventory.js';
 export { labAvailable } from './available.js';
 export { labImage, labTag, type LabKind } from './images.js';
+export { startSshHosts, createSshKey, createLabNetwork, removeSshKey, type SshLabHost, type SshKeyPair } from './ssh-hosts.js';

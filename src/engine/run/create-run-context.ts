@@ -3,6 +3,7 @@ import { HumanSink, JsonSink, JunitSink, MultiSink, ProfileSink } from '../outpu
 import type { Redactor } from '../secret.js';
 import { dockerConnectionFactory } from '../transport/docker.js';
 import { LocalConnection } from '../transport/local.js';
+import { createSshConnectionFactory } from '../transport/ssh/index.js';
 import type { ConnectionFactory } from '../transport/transport.js';
 import { gatherFacts, factsToVars } from '../facts/gather.js';
 import { DEFAULT_FORKS, type PlaybookRunRequest } from '../run-playbooks.js';
@@ -20,6 +21,7 @@ export function connectionFactories(): Record<string, ConnectionFactory> {
   return {
     local: async (s) => new LocalConnection(s.host),
     docker: dockerConnectionFactory,
+    ssh: createSshConnectionFactory(),
   };
 }
 
