@@ -48,7 +48,7 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
     env: io.env,
     ...(req.askVaultPass ? { prompt: ttyPromptReader(io.stdin, io.stderr) } : {}),
   });
-  const readYaml = readYamlWithVault(secrets.isEmpty ? undefined : secrets);
+  const readYaml = registeringSecrets(readYamlWithVault(secrets.isEmpty ? undefined : secrets), redactor);
   const extraVars = parseExtraVars(req.extraVars, readExtraVarsFile(readYaml));
   redactor.addAll(extraVars);
 
@@ -109,6 +109,18 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
     extraVars,
     readYaml,
     playbookDir,
+  };
+}
+
+/**
+ * Every vault value read (inventory, group_vars, vars_files, -e @file) is known to the redactor
+ * from the moment it is read, not only once a task uses it: a command's output may show it first.
+ */
+function registeringSecrets(readYaml: (file: string) => unknown, redactor: Redactor): (file: string) => unknown {
+  return (file) => {
+    const data = readYaml(file);
+    redactor.addAll(data);
+    return data;
   };
 }
 
