@@ -6,6 +6,8 @@
  * and always.
  */
 import picomatch from 'picomatch';
+import { TsplayError } from '../errors.js';
+import { containsSecret } from '../secret.js';
 import type { Block, IncludeTasks, Meta, Task, TaskNode } from '../playbook/model.js';
 import { extend, effective, type Inherited } from './inherited.js';
 import type { PlayScope, RunContext } from './run-context.js';
@@ -130,18 +132,34 @@ async function runInclude(r: NodeRunner, inc: IncludeTasks, hosts: readonly stri
   // the include's own `when` decides whether it is included; the included tasks do not inherit it
   const groups = new Map<string, { hosts: string[]; items: unknown[] | undefined }>();
   for (const h of activeHosts(r, hosts)) {
-    const vars = taskVars(rc, ps, h, outer);
-    if (!rc.conditions.holds(inc.when, vars, inc.location)) continue;
-    const file = String(rc.templates.render(inc.file, vars, inc.location));
-    const items = inc.loop === undefined ? undefined : (rc.templates.render(inc.loop, vars, inc.location) as unknown[]);
-    const key = inc.loop === undefined ? file : `${file}\u0000${h}`;
+    let file: string;
+    let items: unknown[] | undefined;
+    try {
+      const vars = taskVars(rc, ps, h, outer);
+      if (!rc.conditions.holds(inc.when, vars, inc.location)) continue;
+      file = String(rc.templates.render(inc.file, vars, inc.location));
+      items = inc.loop === undefined ? undefined : (rc.templates.render(inc.loop, vars, inc.location) as unknown[]);
+    } catch (e) {
+      failInclude(r, inc, [h], e);
+      continue;
+    }
+    // hosts that include the same file over the same items run it together (linear: task by task), as in Ansible
+    // (secrets print masked, so items holding one are never shared)
+    const shared = inc.loop === undefined || !containsSecret(items);
+    const key = inc.loop === undefined ? file : `${file}\u0000${shared ? JSON.stringify(items) : h}`;
     const g = groups.get(key) ?? { hosts: [], items };
     g.hosts.push(h);
     groups.set(key, g);
   }
   for (const [key, g] of groups) {
     const file = key.split('\u0000')[0] ?? key;
-    const nodes = rc.files.loadTasks(file, inc.baseDir, inc.role ?? inh.role, inc.location);
+    let nodes: readonly TaskNode[];
+    try {
+      nodes = rc.files.loadTasks(file, inc.baseDir, inc.role ?? inh.role, inc.location);
+    } catch (e) {
+      failInclude(r, inc, g.hosts, e);
+      continue;
+    }
     if (!g.items) {
       await runNodes(r, nodes, g.hosts, outer);
       continue;
@@ -152,6 +170,27 @@ async function runInclude(r: NodeRunner, inc: IncludeTasks, hosts: readonly stri
       if (inc.loopControl?.indexVar) vars[inc.loopControl.indexVar] = i;
       await runNodes(r, nodes, g.hosts, { ...outer, vars: [...outer.vars, vars] });
     }
+  }
+}
+
+/**
+ * An include that cannot be templated or loaded (missing file, invalid tasks) fails the hosts
+ * that reached it, as in Ansible, instead of ending the whole run.
+ */
+function failInclude(r: NodeRunner, inc: IncludeTasks, hosts: readonly string[], e: unknown): void {
+  if (!TsplayError.isInstance(e)) throw e;
+  const { rc } = r;
+  const msg = rc.redactor.redact(e.format());
+  const task = {
+    name: inc.name ?? `include_tasks: ${inc.file}`,
+    module: 'include_tasks',
+    where: inc.location.line !== undefined ? `${inc.location.file}:${inc.location.line}` : inc.location.file,
+  };
+  for (const h of hosts) {
+    const hs = rc.hosts.get(h);
+    hs.status = 'failed';
+    hs.stats.failed++;
+    rc.sink.emit({ type: 'host_result', task, host: h, status: 'failed', durationMs: 0, msg, result: { failed: true, msg, changed: false } });
   }
 }
 
