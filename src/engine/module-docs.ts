@@ -89,7 +89,8 @@ export function formatModulesMarkdown(docs: readonly ModuleDoc[]): string {
       for (const p of d.params) {
         const type = p.choices ? p.choices.map((c) => `\`${String(c)}\``).join(', ') : p.type;
         const def = p.default !== undefined ? `\`${JSON.stringify(p.default)}\`` : '';
-        out.push(`| \`${p.name}\` | ${type} | ${p.required ? 'yes' : ''} | ${def} | ${p.description.replace(/\|/g, '\\|').replace(/\n/g, ' ')} |`);
+        const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+        out.push(`| \`${p.name}\` | ${cell(type)} | ${p.required ? 'yes' : ''} | ${cell(def)} | ${cell(p.description)} |`);
       }
       out.push('');
     }

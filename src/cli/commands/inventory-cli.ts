@@ -46,5 +46,6 @@ export async function inventoryCli(argv: readonly string[], io: CliIO): Promise<
       readYaml: readYamlWithVault(secrets.isEmpty ? undefined : secrets),
     },
     (text) => io.stdout.write(text),
+    (text) => io.stderr.write(text),
   );
 }

@@ -19,19 +19,20 @@ export interface InventoryCommandOptions {
   readonly readYaml?: ReadYaml;
 }
 
-export function runInventoryCommand(opts: InventoryCommandOptions, write: (text: string) => void): number {
+/** `write` gets the output; `writeErr` (default: `write`) warnings and errors, which must not corrupt the JSON on stdout. */
+export function runInventoryCommand(opts: InventoryCommandOptions, write: (text: string) => void, writeErr: (text: string) => void = write): number {
   try {
-    return run(opts, write);
+    return run(opts, write, writeErr);
   } catch (e) {
     if (TsplayError.isInstance(e)) {
-      write(`ERROR: ${e.format()}\n`);
+      writeErr(`ERROR: ${e.format()}\n`);
       return e.exitCode;
     }
     throw e;
   }
 }
 
-function run(opts: InventoryCommandOptions, write: (text: string) => void): number {
+function run(opts: InventoryCommandOptions, write: (text: string) => void, writeErr: (text: string) => void): number {
   const chosen = [opts.list, opts.graph !== undefined, opts.host !== undefined].filter(Boolean).length;
   if (chosen > 1) throw new OptionsError('choose one of --list, --graph and --host');
   if (opts.sources.length === 0) throw new OptionsError('no inventory given', { hint: 'pass -i FILE_OR_DIR (it may be repeated)' });
@@ -39,7 +40,7 @@ function run(opts: InventoryCommandOptions, write: (text: string) => void): numb
     ...(opts.extraVarsDirs ? { extraVarsDirs: opts.extraVarsDirs } : {}),
     ...(opts.readYaml ? { readYaml: opts.readYaml } : {}),
   });
-  for (const w of inv.warnings) write(`[WARNING]: ${w}\n`);
+  for (const w of inv.warnings) writeErr(`[WARNING]: ${w}\n`);
   if (opts.graph !== undefined) {
     const group = opts.graph === true ? 'all' : opts.graph;
     const text = inventoryGraph(inv, group);

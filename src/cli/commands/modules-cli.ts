@@ -11,13 +11,14 @@ export async function modulesCli(argv: readonly string[], io: CliIO): Promise<nu
     .argument('[names...]', 'only these modules')
     .option('--json', 'machine-readable output')
     .option('--markdown', 'Markdown, as in docs/modules.md')
+    .option('--builtin', 'only the built-in modules (docs/modules.md is `tsplay modules --markdown --builtin`)')
     .option('-p, --project <dir>', 'project directory whose modules/ to load (repeatable)', (v: string, p: string[]) => [...p, v], [])
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   cmd.parse([...argv], { from: 'user' });
-  const o = cmd.opts<{ json?: boolean; markdown?: boolean; project: string[] }>();
+  const o = cmd.opts<{ json?: boolean; markdown?: boolean; builtin?: boolean; project: string[] }>();
   const registry = builtinRegistry();
-  await registry.loadProjectModules(o.project.length ? o.project : [process.cwd()]);
+  if (!o.builtin) await registry.loadProjectModules(o.project.length ? o.project : [process.cwd()]);
   let docs = registry.entries().map((e) => moduleDoc(e.module, e.origin));
   if (cmd.args.length) {
     const unknown = cmd.args.filter((n) => !registry.has(n));
