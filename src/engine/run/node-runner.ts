@@ -22,6 +22,8 @@ export interface NodeRunner {
   readonly rc: RunContext;
   readonly ps: PlayScope;
   readonly limit: Limiter;
+  /** inside a block that has a rescue: a failure there goes to the rescue, so failure policies do not apply yet */
+  readonly rescuable?: boolean;
 }
 
 export function activeHosts(r: NodeRunner, hosts: readonly string[]): string[] {
@@ -75,7 +77,7 @@ export async function runTask(r: NodeRunner, task: Task, hosts: readonly string[
     await Promise.all(targets.map((h) => r.limit(() => runTaskOnHost(rc, ps, et, h, handler))));
   }
   rc.sink.emit({ type: 'task_end', task: ref, durationMs: performance.now() - started });
-  applyFailurePolicy(r, targets, et.task.any_errors_fatal);
+  if (!r.rescuable) applyFailurePolicy(r, targets, et.task.any_errors_fatal);
 }
 
 /** any_errors_fatal and max_fail_percentage, judged per serial batch. */
@@ -103,7 +105,7 @@ async function runBlock(r: NodeRunner, block: Block, hosts: readonly string[], i
   const { rc } = r;
   const inner = extend(inh, block);
   const entered = activeHosts(r, hosts);
-  await runNodes(r, block.block, entered, inner);
+  await runNodes(block.rescue.length ? { ...r, rescuable: true } : r, block.block, entered, inner);
   const failed = entered.filter((h) => rc.hosts.get(h).status === 'failed');
   if (block.rescue.length && failed.length) {
     for (const h of failed) {

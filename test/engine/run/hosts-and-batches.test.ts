@@ -78,6 +78,45 @@ const cases: RunCase[] = [
     recap: { h1: { skipped: 1 }, h2: { failed: 1 }, h3: { skipped: 1 }, h4: { skipped: 1 }, h5: { skipped: 1 } },
   },
   {
+    name: 'a rescued failure does not trigger any_errors_fatal',
+    files: {
+      ...FIVE,
+      'pb.yml': play("- block:\n    - name: fails on h1\n      fail: msg=x\n      when: inventory_hostname == 'h1'\n  rescue:\n    - name: rescued\n      debug: msg=r\n- name: after\n  debug: msg=after\n", {
+        hosts: 'web',
+        extra: 'any_errors_fatal: true',
+      }),
+    },
+    args: I,
+    code: 0,
+    recap: { h1: { ok: 2, rescued: 1 }, h2: { ok: 1, skipped: 1 }, h3: { ok: 1, skipped: 1 } },
+  },
+  {
+    name: 'rescued and ignored failures do not count toward max_fail_percentage',
+    files: {
+      ...FIVE,
+      'pb.yml': play(
+        "- block:\n    - name: fails on h1\n      fail: msg=x\n      when: inventory_hostname == 'h1'\n  rescue:\n    - name: rescued\n      debug: msg=r\n- name: ignored on h2\n  fail: msg=y\n  when: inventory_hostname == 'h2'\n  ignore_errors: true\n- name: last\n  debug: msg=last\n",
+        { hosts: 'web', extra: 'max_fail_percentage: 10' },
+      ),
+    },
+    args: I,
+    code: 0,
+    recap: { h1: { ok: 2, skipped: 1, rescued: 1 }, h2: { ok: 2, skipped: 1, ignored: 1 }, h3: { ok: 1, skipped: 2 } },
+  },
+  {
+    name: 'a failure in rescue still triggers any_errors_fatal',
+    files: {
+      ...FIVE,
+      'pb.yml': `${play("- block:\n    - name: fails on h1\n      fail: msg=x\n      when: inventory_hostname == 'h1'\n  rescue:\n    - name: rescue fails\n      fail: msg=again\n- name: after\n  debug: msg=after\n", {
+        hosts: 'web',
+        extra: 'any_errors_fatal: true',
+      })}${secondPlay}`,
+    },
+    args: I,
+    code: 2,
+    recap: { h1: { failed: 1, rescued: 1 }, h2: { skipped: 1 }, h3: { skipped: 1 } },
+  },
+  {
     name: 'a batch where every host failed stops later batches and plays',
     files: {
       ...FIVE,
