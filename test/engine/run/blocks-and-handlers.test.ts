@@ -161,6 +161,37 @@ const handlerCases: RunCase[] = [
     },
   },
   {
+    name: 'handlers flush after pre_tasks, roles+tasks and post_tasks; role handlers come first',
+    files: {
+      'roles/rh/tasks/main.yml': '- name: role change\n  command: echo r\n  notify: role handler\n',
+      'roles/rh/handlers/main.yml': '- name: role handler\n  debug: msg=rolehandler\n',
+      'pb.yml': `- hosts: localhost
+  gather_facts: false
+  pre_tasks:
+    - name: pre change
+      command: echo pre
+      notify: h
+  roles:
+    - rh
+  tasks:
+    - name: task change
+      command: echo t
+      notify: [h, role handler]
+  post_tasks:
+    - name: post change
+      command: echo post
+      notify: h
+  handlers:
+    - name: h
+      debug: msg=h
+`,
+    },
+    code: 0,
+    recap: { localhost: { ok: 8, changed: 4 } },
+    then: (o) =>
+      expect(taskOrder(o)).toEqual(['pre change', 'h', 'role change', 'task change', 'role handler', 'h', 'post change', 'h']),
+  },
+  {
     name: 'notified twice, a handler runs once at the end of the section',
     files: {
       'pb.yml': play(
