@@ -9,10 +9,10 @@ import { connect as netConnect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AuthHandlerMiddleware, Client, ConnectConfig } from 'ssh2';
-import { planAuth } from './auth.js';
+import { planAuth, type AuthPlan } from './auth.js';
 import { connectError, endpointText, SshUnreachableError } from './errors.js';
 import { describeHostKey, hostKeyAlgorithms, type HostKeyInfo } from './host-key.js';
-import type { HostKeyStatus } from './known-hosts.js';
+import type { HostKeyStatus, KnownHostEntry } from './known-hosts.js';
 import type { HostKeyPolicy, KnownHostsStore } from './known-hosts-store.js';
 import type { SshHop, SshTarget } from './target.js';
 
@@ -32,6 +32,8 @@ export interface OpenOptions {
 
 export async function openClient(t: SshTarget, o: OpenOptions): Promise<OpenedClient> {
   const hops: SshHop[] = [...t.jumps, t];
+  // keys and known_hosts are read before the socket exists, so no socket error can arrive unheard
+  const prepared = await Promise.all(hops.map((h) => prepareHop(h, t.hostKeys, o.store)));
   const clients: Client[] = [];
   const socket = netConnect({ host: hops[0]!.address, port: hops[0]!.port });
   socket.setNoDelay(!o.nagle);
@@ -40,7 +42,7 @@ export async function openClient(t: SshTarget, o: OpenOptions): Promise<OpenedCl
     for (let i = 0; i < hops.length; i++) {
       const h = hops[i]!;
       const via = i > 0 ? endpointText(hops[i - 1]!) : undefined;
-      const client = await connectHop(h, sock, t, o.store, via);
+      const client = await connectHop(h, prepared[i]!, sock, t, o.store, via);
       clients.push(client);
       const next = hops[i + 1];
       if (next) sock = await forward(client, h, next);
@@ -68,10 +70,20 @@ function forward(bastion: Client, from: SshHop, to: SshHop): Promise<Duplex> {
   });
 }
 
-async function connectHop(h: SshHop, sock: Duplex, t: SshTarget, store: KnownHostsStore, via: string | undefined): Promise<Client> {
-  const auth = await planAuth(h.auth);
+interface PreparedHop {
+  readonly auth: AuthPlan;
+  readonly entries: readonly KnownHostEntry[];
+}
+
+async function prepareHop(h: SshHop, policy: HostKeyPolicy, store: KnownHostsStore): Promise<PreparedHop> {
+  const [auth, entries] = await Promise.all([planAuth(h.auth), store.load(policy.files)]);
+  return { auth, entries };
+}
+
+/** Connects one hop over `sock`; synchronous up to `client.connect`, so the socket's errors reach ssh2. */
+async function connectHop(h: SshHop, p: PreparedHop, sock: Duplex, t: SshTarget, store: KnownHostsStore, via: string | undefined): Promise<Client> {
+  const { auth, entries } = p;
   const policy = t.hostKeys;
-  const entries = await store.load(policy.files);
   let refusal: SshUnreachableError | undefined;
   const client = new ssh2.Client();
   const hostVerifier = (blob: Buffer, verify: (ok: boolean) => void): void => {
