@@ -59,7 +59,7 @@ export class HumanSink implements EventSink {
     this.#format = opts.resultFormat ?? 'json';
     this.#redactor = opts.redactor;
     const stream = typeof out === 'function' ? undefined : out;
-    this.#spinner = this.#terminal.spinner && stream ? (opts.spinner ?? oraSpinner)(stream) : undefined;
+    this.#spinner = this.#terminal.spinner && stream ? (opts.spinner ?? oraSpinner)(stream, { color: this.#terminal.color }) : undefined;
   }
 
   emit(event: RunEvent): void {

@@ -13,7 +13,7 @@ export interface Spinner {
   readonly visible: boolean;
 }
 
-export type SpinnerFactory = (stream: OutputStream) => Spinner;
+export type SpinnerFactory = (stream: OutputStream, opts?: { readonly color?: boolean }) => Spinner;
 
 /** ora moves the cursor itself; a stream without these methods is not a real terminal. */
 function canMoveCursor(stream: OutputStream): boolean {
@@ -24,10 +24,11 @@ function canMoveCursor(stream: OutputStream): boolean {
 /** A spinner that never draws, for streams that only claim to be terminals. */
 export const inertSpinner: Spinner = { show() {}, hide() {}, visible: false };
 
-export const oraSpinner: SpinnerFactory = (stream) => {
-  if (!canMoveCursor(stream)) return inertSpinner;
+export const oraSpinner: SpinnerFactory = (stream, opts = {}) => {
+  // a terminal that reports no width (a pty nobody sized) would make ora clear lines forever
+  if (!canMoveCursor(stream) || !(stream as { columns?: number }).columns) return inertSpinner;
   // discardStdin: false — raw stdin would swallow Ctrl-C while a task blocks.
-  const spinner = ora({ stream: stream as NodeJS.WritableStream, discardStdin: false, isEnabled: true });
+  const spinner = ora({ stream: stream as NodeJS.WritableStream, discardStdin: false, isEnabled: true, ...(opts.color === false ? { color: false as const } : {}) });
   return {
     show(text) {
       spinner.text = text;
