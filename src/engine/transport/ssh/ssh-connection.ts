@@ -23,6 +23,13 @@ export interface SshConnectionDeps {
   readonly nagle?: boolean;
 }
 
+/**
+ * When the connection drops, sshd ends the session's processes with a signal,
+ * and a shell killed by a signal skips its EXIT trap: putScript's temporary
+ * file would stay behind. Turning the signals into `exit` runs the trap.
+ */
+const EXIT_ON_SIGNAL = `trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 141' PIPE; trap 'exit 143' TERM; `;
+
 /** Grace the client gives the host's own `timeout` (TERM, then KILL after 2 s) before closing the channel itself. */
 const CLIENT_GIVE_UP_GRACE_MS = 4_000;
 /** Waits between channel-open retries when the server refuses a channel and none of ours is busy. */
@@ -65,7 +72,7 @@ export class SshConnection implements Connection {
 
   async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
     const become = this.#become(opts.become);
-    const r = await this.#run(putScript(path, content.length, opts), { stdin: content, ...(become ? { become } : {}) });
+    const r = await this.#run(`${EXIT_ON_SIGNAL}${putScript(path, content.length, opts)}`, { stdin: content, ...(become ? { become } : {}) });
     if (r.code !== 0) throw new Error(`${this.host}: cannot write ${path}: ${r.stderr.toString('utf8').trim() || `exit ${r.code ?? r.signal}`}`);
   }
 
