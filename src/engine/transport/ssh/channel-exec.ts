@@ -56,7 +56,14 @@ export function runOnChannel(ch: ClientChannel, o: ChannelRunOptions): Promise<R
       if (s) sig = s;
     });
     ch.on('error', () => undefined);
-    ch.once('close', () => {
+    // the exit status can arrive in the same packet batch as the channel itself, before the
+    // 'exit' listener above exists; ssh2 repeats it as the arguments of 'close'
+    ch.once('close', (c?: number | null, s?: string) => {
+      if (!sawExit && (typeof c === 'number' || typeof s === 'string')) {
+        sawExit = true;
+        code = typeof c === 'number' ? c : null;
+        if (s) sig = s;
+      }
       if (timer) clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
       resolve({

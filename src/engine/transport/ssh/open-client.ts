@@ -86,6 +86,9 @@ async function connectHop(h: SshHop, p: PreparedHop, sock: Duplex, t: SshTarget,
   const policy = t.hostKeys;
   let refusal: SshUnreachableError | undefined;
   const client = new ssh2.Client();
+  // ssh2 may emit more than one error (a timeout, then "connection lost before handshake"), and
+  // later ones after ready: the first is mapped below, the connection learns of the rest from 'close'
+  client.on('error', () => undefined);
   const hostVerifier = (blob: Buffer, verify: (ok: boolean) => void): void => {
     const key = describeHostKey(blob);
     const status = store.check(entries, h.address, h.port, key);
@@ -136,8 +139,6 @@ async function connectHop(h: SshHop, p: PreparedHop, sock: Duplex, t: SshTarget,
     client.once('ready', onReady);
     client.connect(config);
   });
-  // from now on errors surface as 'close' to the connection; keep ssh2 from throwing unhandled
-  client.on('error', () => undefined);
   return client;
 }
 
