@@ -61,7 +61,11 @@ export function extend(outer: Inherited, node: Inheritable & { role?: RoleInstan
 }
 
 /** A task's effective settings: its own over the inherited ones. */
-export type EffectiveTask = Inherited & { readonly task: Task };
+export type EffectiveTask = Inherited & {
+  readonly task: Task;
+  /** the task's name with play-level variables rendered, for output */
+  readonly displayName?: string;
+};
 
 export function effective(outer: Inherited, task: Task): EffectiveTask {
   return { ...extend(outer, task), task };

@@ -9,11 +9,11 @@ import picomatch from 'picomatch';
 import { TsplayError } from '../errors.js';
 import { containsSecret } from '../secret.js';
 import type { Block, IncludeTasks, Meta, Task, TaskNode } from '../playbook/model.js';
-import { extend, effective, type Inherited } from './inherited.js';
+import { extend, effective, type EffectiveTask, type Inherited } from './inherited.js';
 import type { PlayScope, RunContext } from './run-context.js';
 import { tagsSelect } from './tags.js';
 import { runTaskOnHost, taskRef } from './task-runner.js';
-import { taskVars } from './task-vars.js';
+import { playLevelVars, taskVars } from './task-vars.js';
 import { flushHandlers } from './handlers.js';
 
 export type Limiter = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -53,7 +53,7 @@ export async function runNodes(r: NodeRunner, nodes: readonly TaskNode[], hosts:
 
 export async function runTask(r: NodeRunner, task: Task, hosts: readonly string[], inh: Inherited, handler = false): Promise<void> {
   const { rc, ps } = r;
-  const et = effective(inh, task);
+  const et = withDisplayName(rc, r.ps, effective(inh, task));
   if (!handler && !tagsSelect(et.tags, rc.options.tags)) return;
   if (!handler && rc.startAtPending) {
     if (!task.name || !picomatch.isMatch(task.name, rc.options.startAtTask ?? '')) return;
@@ -216,5 +216,16 @@ async function runMeta(r: NodeRunner, meta: Meta, hosts: readonly string[], inh:
     case 'noop':
     case 'refresh_inventory':
       break;
+  }
+}
+
+/** Task names may use variables, as in Ansible: rendered once per task with the play's variables (left as written when they need more). */
+function withDisplayName(rc: RunContext, ps: PlayScope, et: EffectiveTask): EffectiveTask {
+  const name = et.task.name;
+  if (!name || !name.includes('{{')) return et;
+  try {
+    return { ...et, displayName: String(rc.templates.render(name, playLevelVars(rc, ps), et.task.location)) };
+  } catch {
+    return et;
   }
 }

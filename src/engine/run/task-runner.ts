@@ -26,7 +26,7 @@ const CENSORED = "the output has been hidden due to the fact that 'no_log: true'
 export function taskRef(et: EffectiveTask, handler = false): TaskRef {
   const t = et.task;
   return {
-    name: t.name ?? t.module,
+    name: et.displayName ?? t.name ?? t.module,
     module: t.module,
     ...(et.role ? { role: et.role.name } : {}),
     ...(t.location.line !== undefined ? { where: `${t.location.file}:${t.location.line}` } : { where: t.location.file }),

@@ -30,7 +30,7 @@ function parseOne(raw: string, readYaml: (file: string) => unknown): Vars {
     try {
       v = parse(raw);
     } catch (e) {
-      throw new OptionsError(`-e: invalid JSON/YAML: ${(e as Error).message.split('\n')[0]}`);
+      throw new OptionsError(`-e: invalid JSON/YAML: ${(e as Error).message.split('\n')[0]?.replace(/:\s*$/, '')}`);
     }
     if (!isMapping(v)) throw new OptionsError('-e: inline data must be a mapping of variables');
     return v;
