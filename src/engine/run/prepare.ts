@@ -150,9 +150,12 @@ function checkLimit(inv: Inventory, limit: string, io: RunIO): void {
   }
 }
 
-/** `-u USER` and `-c CONNECTION` apply to hosts whose variables do not set them. */
+/**
+ * `-u USER`, `-c CONNECTION` and `--accept-new-host-keys` apply to hosts whose variables do not set them
+ * (a host with `tsplay_ssh_accept_new_host_keys: false` stays strict).
+ */
 function withCommandLineDefaults(view: InventoryView, req: PlaybookRunRequest): InventoryView {
-  if (!req.user && !req.connection) return view;
+  if (!req.user && !req.connection && !req.acceptNewHostKeys) return view;
   return {
     ...view,
     hostVars: (h) => view.hostVars(h),
@@ -164,6 +167,7 @@ function withCommandLineDefaults(view: InventoryView, req: PlaybookRunRequest): 
       if (req.user && withDefaults.tsplay_user === undefined && withDefaults.ansible_user === undefined) withDefaults.tsplay_user = req.user;
       if (req.connection && withDefaults.tsplay_connection === undefined && withDefaults.ansible_connection === undefined)
         withDefaults.tsplay_connection = req.connection;
+      if (req.acceptNewHostKeys && withDefaults.tsplay_ssh_accept_new_host_keys === undefined) withDefaults.tsplay_ssh_accept_new_host_keys = true;
       return view.connectionSettings(host, withDefaults);
     },
   };
