@@ -2,7 +2,7 @@
 /**
  * tsplay engine benchmark: prints figures, never asserts on them.
  *
- *   npm run build && npm run bench            # full run (about a minute, plus ansible)
+ *   npm run build && npm run bench:engine     # full run (about a minute, plus ansible; npm run bench runs the SSH one first)
  *   node scripts/bench/engine.mjs --quick     # fewer repetitions
  *   node scripts/bench/engine.mjs --json      # one JSON document on stdout
  *   node scripts/bench/engine.mjs --no-ansible
