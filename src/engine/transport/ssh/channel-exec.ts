@@ -35,12 +35,16 @@ export function runOnChannel(ch: ClientChannel, o: ChannelRunOptions): Promise<R
     let sig: string | undefined;
     let sawExit = false;
     let abandoned: RawResult['abandoned'];
+    let settled = false;
     const giveUp = (why: 'timeout' | 'abort'): void => {
       if (abandoned) return;
       abandoned = why;
       // only reaches the server while stdin is still open (an ssh2 limit); the host-side timeout covers the rest
       ch.signal('KILL');
       ch.close();
+      // sshd answers our close only once the command has exited, which a command ignoring EOF never does:
+      // do not wait for it (the caller ends the command through another channel)
+      finish();
     };
     const timer = o.giveUpAfterMs !== undefined ? setTimeout(() => giveUp('timeout'), o.giveUpAfterMs) : undefined;
     timer?.unref();
@@ -64,6 +68,13 @@ export function runOnChannel(ch: ClientChannel, o: ChannelRunOptions): Promise<R
         code = typeof c === 'number' ? c : null;
         if (s) sig = s;
       }
+      finish();
+    });
+    ch.end(o.stdin ?? Buffer.alloc(0));
+
+    function finish(): void {
+      if (settled) return;
+      settled = true;
       if (timer) clearTimeout(timer);
       o.signal?.removeEventListener('abort', onAbort);
       resolve({
@@ -75,7 +86,6 @@ export function runOnChannel(ch: ClientChannel, o: ChannelRunOptions): Promise<R
         abandoned,
         elapsedMs: Date.now() - t0,
       });
-    });
-    ch.end(o.stdin ?? Buffer.alloc(0));
+    }
   });
 }

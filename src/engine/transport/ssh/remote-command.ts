@@ -30,6 +30,14 @@ export interface RemoteCommandOptions {
    * without `timeout` run the command as is (the client still gives up).
    */
   readonly timeoutMs?: number;
+  /**
+   * Makes the command endable from another channel (Ctrl-C): it runs under
+   * `timeout` (its own process group) with `tsplay-job-ID` on that process's
+   * command line, so `endJobCommand(ID)` can find it; `timeout` then passes
+   * the TERM to the whole group. Closing the channel alone does not end a
+   * command that ignores EOF (sshd leaves it running).
+   */
+  readonly jobId?: string;
 }
 
 /** Exit status of `timeout` when it had to end the command. */
@@ -52,7 +60,8 @@ export function remoteCommand(command: string, opts: RemoteCommandOptions = {}):
     prefix.push(`export ${k}=${quote(v)}; `);
   }
   if (opts.cwd !== undefined) prefix.push(`cd ${quote(opts.cwd)} && `);
-  const run = opts.timeoutMs !== undefined && opts.timeoutMs > 0 ? withTimeout(command, opts.timeoutMs) : command;
+  const timed = opts.timeoutMs !== undefined && opts.timeoutMs > 0;
+  const run = timed || opts.jobId !== undefined ? withTimeout(command, timed ? opts.timeoutMs : undefined, opts.jobId) : command;
   const inner = prefix.length === 0 ? run : `${prefix.join('')}exec /bin/sh -c ${quote(run)}`;
   if (opts.become) {
     const w = wrapBecome(inner, opts.become, opts.stdin);
@@ -61,7 +70,34 @@ export function remoteCommand(command: string, opts: RemoteCommandOptions = {}):
   return { line: `exec /bin/sh -c ${quote(inner)}`, ...(opts.stdin !== undefined ? { stdin: Buffer.from(opts.stdin) } : {}) };
 }
 
-function withTimeout(command: string, timeoutMs: number): string {
-  const secs = Math.max(0.001, timeoutMs / 1000).toFixed(3).replace(/\.?0+$/, '');
-  return `c=${quote(command)}; if command -v timeout >/dev/null 2>&1; then exec timeout -k 2 ${secs} /bin/sh -c "$c"; fi; exec /bin/sh -c "$c"`;
+/** No time limit, only a process group (busybox's `timeout` has no "0 = none"): about 31 years. */
+const NO_LIMIT_SECS = '999999999';
+
+function withTimeout(command: string, timeoutMs: number | undefined, jobId: string | undefined): string {
+  const secs = timeoutMs === undefined ? NO_LIMIT_SECS : Math.max(0.001, timeoutMs / 1000).toFixed(3).replace(/\.?0+$/, '');
+  // the job tag is the inner shell's $0: it shows on `timeout`'s command line, which stays for the command's lifetime
+  const tag = jobId === undefined ? '' : ` ${jobTag(jobId)}`;
+  return `c=${quote(command)}; if command -v timeout >/dev/null 2>&1; then exec timeout -k 2 ${secs} /bin/sh -c "$c"${tag}; fi; exec /bin/sh -c "$c"${tag}`;
+}
+
+const JOB_ID = /^[a-z0-9]+$/;
+
+function jobTag(jobId: string): string {
+  if (!JOB_ID.test(jobId)) throw new RangeError(`job id must be lower-case letters and digits, got ${JSON.stringify(jobId)}`);
+  return `tsplay-job-${jobId}`;
+}
+
+/**
+ * Ends a job started with `jobId`: TERM to every process whose command line
+ * carries its tag (`timeout` passes it to the command's whole process group,
+ * and KILLs the group 2 s later if it is still there). The pattern is written
+ * `tsplay-job-[x]yz`, which matches the tag but not this command's own line.
+ */
+export function endJobCommand(jobId: string): string {
+  jobTag(jobId);
+  const pattern = `tsplay-job-[${jobId.slice(0, 1)}]${jobId.slice(1)}`;
+  return (
+    `if command -v pkill >/dev/null 2>&1; then pkill -TERM -f '${pattern}'; ` +
+    `else for p in /proc/[0-9]*; do case "$(tr '\\000' ' ' < "$p/cmdline" 2>/dev/null)" in *${pattern}*) kill -TERM "\${p#/proc/}" 2>/dev/null;; esac; done; fi; exit 0`
+  );
 }

@@ -5,6 +5,7 @@
  * command that needs it; a command already running when it drops fails with
  * an UnreachableError (it is never re-run: it may have had effects).
  */
+import { randomBytes } from 'node:crypto';
 import type { Client, ClientChannel } from 'ssh2';
 import type { BecomeOptions, Connection, ExecOptions, ExecResult, PutOptions } from '../transport.js';
 import { putScript } from '../shell-files.js';
@@ -14,7 +15,7 @@ import { runOnChannel, type RawResult } from './channel-exec.js';
 import { endpointText, SshUnreachableError } from './errors.js';
 import type { KnownHostsStore } from './known-hosts-store.js';
 import { openClient, type OpenedClient } from './open-client.js';
-import { remoteCommand, TIMEOUT_EXIT_CODES } from './remote-command.js';
+import { endJobCommand, remoteCommand, TIMEOUT_EXIT_CODES } from './remote-command.js';
 import type { SshTarget } from './target.js';
 
 export interface SshConnectionDeps {
@@ -35,6 +36,10 @@ const CLIENT_GIVE_UP_GRACE_MS = 4_000;
 /** Waits between channel-open retries when the server refuses a channel and none of ours is busy. */
 const PROHIBITED_BACKOFF_MS = [50, 100, 200, 400, 800, 1_000];
 const MAX_OPEN_ATTEMPTS = 60;
+/** What an exec asked for after the abort gets: nothing was started on the host. */
+const NOT_STARTED: RawResult = { code: null, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0), noStatus: true, abandoned: 'abort', elapsedMs: 0 };
+/** How long an interrupted command's clean-up (the second channel that ends it) may take before it is left be. */
+const END_JOB_WAIT_MS = 5_000;
 
 export class SshConnection implements Connection {
   readonly kind = 'ssh';
@@ -99,14 +104,36 @@ export class SshConnection implements Connection {
 
   /** Runs a command holding a channel slot (the loan is returned in `finally`). */
   async #run(command: string, opts: ExecOptions): Promise<RawResult> {
+    if (opts.signal?.aborted) return NOT_STARTED;
     const become = this.#become(opts.become);
+    // an abortable command gets a job id, so that an abort can end it on the host (see remote-command.ts)
+    const jobId = opts.signal ? randomBytes(6).toString('hex') : undefined;
     const { line, stdin } = remoteCommand(command, {
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
       ...(become ? { become } : {}),
       ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
       ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(jobId ? { jobId } : {}),
     });
+    const r = await this.#runLine(line, stdin, opts);
+    if (r.abandoned === 'abort' && jobId) await this.#endJob(jobId, become);
+    return r;
+  }
+
+  /**
+   * Ends an interrupted command on the host, through a new channel (the first one's slot was
+   * returned when it closed). Best effort, bounded: a dead connection must not hold up the exit.
+   */
+  async #endJob(jobId: string, become: BecomeOptions | undefined): Promise<void> {
+    const ended = this.#run(endJobCommand(jobId), become ? { become } : {}).then(
+      () => undefined,
+      () => undefined,
+    );
+    await Promise.race([ended, sleep(END_JOB_WAIT_MS)]);
+  }
+
+  async #runLine(line: string, stdin: Buffer | undefined, opts: ExecOptions): Promise<RawResult> {
     return this.#withChannel(line, async (ch) => {
       const r = await runOnChannel(ch, {
         ...(stdin ? { stdin } : {}),
