@@ -20,12 +20,17 @@
  * two commands tsplay's copy sends today, one after the other: a stat that
  * follows links (copy's "is dest a directory?" check), then the stat with
  * checksum (content-write's). The gap between the two floors is the cost of
- * the extra command; the rest of tsplay's gap is the engine's.
+ * the extra command; the rest of tsplay's gap is the engine's. Each line is
+ * built as tsplay's SSH connection builds it for a command that can be
+ * interrupted: with a fresh `jobId` (since b8ba2ec: `timeout -k 2 ...` and a
+ * second `/bin/sh` around the command, so that Ctrl-C can end it on the host).
+ * A dist/ without jobId support ignores the option.
  *
  * Prints one JSON line: { importMs, connectMs, tasksMs, closeMs, totalMs, execs }.
  * totalMs (connect + tasks + close) is "the floor"; node's own start-up and
  * module loading are not in it (the benchmark measures `node -e 0` apart).
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -87,15 +92,14 @@ const clients = await Promise.all(cfg.hosts.map((h) => open(h.port)));
 const tTasks = performance.now();
 let execs = 0;
 for (const task of cfg.tasks) {
-  const line = remoteCommand(statCommand(task.path, { checksum: true })).line;
-  const before = tsplaySequence ? remoteCommand(statCommand(task.path, { follow: true })).line : null;
+  const job = () => (tsplaySequence ? { jobId: randomBytes(6).toString('hex') } : {});
   const results = await Promise.all(clients.map(async (c) => {
-    if (before) {
-      const r = await exec(c, before);
+    if (tsplaySequence) {
+      const r = await exec(c, remoteCommand(statCommand(task.path, { follow: true }), job()).line);
       if (r.code !== 0) throw new Error(`unexpected answer for ${task.path} (exit ${r.code})`);
       execs++;
     }
-    return exec(c, line);
+    return exec(c, remoteCommand(statCommand(task.path, { checksum: true }), job()).line);
   }));
   results.forEach((r, i) => {
     const [meta = '', , sum = ''] = r.stdout.split('\n');

@@ -187,8 +187,8 @@ async function tsplayRun(f, hosts, T, { idempotent, rss = false }) {
   return { ms: r.ms, rssKb: m ? Number(m[1]) : null };
 }
 
-async function floorRun(f) {
-  const r = await timed(process.execPath, [join(here, 'ssh-floor.mjs'), f.floorConfig], { cwd: f.dir });
+async function floorRun(f, extra = []) {
+  const r = await timed(process.execPath, [join(here, 'ssh-floor.mjs'), f.floorConfig, ...extra], { cwd: f.dir });
   return { ...JSON.parse(r.stdout.trim().split('\n').pop()), processMs: r.ms };
 }
 
@@ -289,10 +289,12 @@ async function main() {
   await floorRun(f); // warm-up, also checks every file
   const ts = [];
   const fl = [];
-  for (let i = 0; i < REPS; i++) { // interleaved, so drift hits both alike
+  const fs2 = []; // diagnostic: the floor sending tsplay's command sequence
+  for (let i = 0; i < REPS; i++) { // interleaved, so drift hits all alike
     ts.push((await tsplayRun(f, hosts, T, { idempotent: true, rss: true })));
     fl.push(await floorRun(f));
-    log(`  rep ${i + 1}: tsplay ${secs(ts[i].ms)} s, floor ${secs(fl[i].totalMs)} s (connect ${round(fl[i].connectMs, 0)} ms)`);
+    fs2.push(await floorRun(f, ['--tsplay-sequence']));
+    log(`  rep ${i + 1}: tsplay ${secs(ts[i].ms)} s, floor ${secs(fl[i].totalMs)} s (connect ${round(fl[i].connectMs, 0)} ms), floor with tsplay's commands ${secs(fs2[i].totalMs)} s`);
   }
   let ansible = null;
   if (opts.ansible) {
@@ -319,6 +321,7 @@ async function main() {
       processMedianMs: round(median(fl.map((r) => r.processMs)), 0),
       execs: fl[0].execs,
     },
+    floorTsplaySequence: { runs: REPS, medianMs: round(median(fs2.map((r) => r.totalMs)), 0), execs: fs2[0].execs },
     floorPlusStartupMs: round(floorPlus, 0),
     ansible: ansible && { version: ansible.version, runs: 1, ms: round(ansible.ms, 0) },
   };
@@ -399,6 +402,7 @@ function printTable(r) {
   row(`tsplay (forks=${s.hosts})`, s.tsplay.runs, s.tsplay.medianMs, `median; min ${secs(s.tsplay.minMs)} s${s.tsplay.peakRssMiB ? `, peak RSS ${s.tsplay.peakRssMiB} MiB` : ''}`);
   row('floor + start-up', s.floor.runs, fp, `floor ${secs(s.floor.medianMs)} s (min ${secs(s.floor.minMs)}) + node -e 0 ${s.nodeStartup.medianMs} ms`);
   out.push(`    floor: connect ${s.floor.connectMedianMs} ms, ${s.floor.execs} execs ${s.floor.tasksMedianMs} ms (${round(s.floor.tasksMedianMs / s.tasks, 1)} ms per task round); process wall ${secs(s.floor.processMedianMs)} s`);
+  out.push(`    diagnostic: the floor sending tsplay's ${s.floorTsplaySequence.execs} commands as tsplay sends them (copy: a stat, then the stat with checksum; each in tsplay's job wrapper): ${secs(s.floorTsplaySequence.medianMs)} s, + start-up ${secs(s.floorTsplaySequence.medianMs + s.nodeStartup.medianMs)} s`);
   if (s.ansible) row(`ansible-playbook (forks=${s.hosts})`, 1, s.ansible.ms, `one run; pipelining; ${s.ansible.version}`);
   else out.push('  ansible-playbook                   skipped');
   out.push('', 'targets:');
