@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import { defineModule, ModuleFailure, Type, type HostContext, type Plan } from '../engine/module.js';
 import { attributeParams, backupParam, mutuallyExclusive, requiredOneOf, validateParam } from './support/schema.js';
 import { applyFileSet, missingDirs, planFileSet, type FileSetRequest, type FileSetState } from './support/file-set.js';
+import { statDest } from './support/content-write.js';
 import { isControllerDir, listControllerTree } from './support/controller-tree.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -42,10 +43,15 @@ export default defineModule({
   async check(ctx, p): Promise<Plan<FileSetState>> {
     const base = { attributes: { mode: p.mode, owner: p.owner, group: p.group }, backup: p.backup, validate: p.validate, force: p.force, follow: p.follow };
     if (p.content !== undefined) {
-      if (p.dest.endsWith('/') || (await ctx.stat(p.dest, { follow: true }))?.type === 'directory') {
+      const refuse = (): never => {
         throw new ModuleFailure(`can not use content with a directory as dest (${p.dest})`, { dest: p.dest });
-      }
-      return planFileSet(ctx, [], [{ ...base, dest: p.dest, content: Buffer.from(p.content) }]);
+      };
+      if (p.dest.endsWith('/')) refuse();
+      // one stat (with the checksum) serves both the directory check and the plan; a link is looked at again, followed
+      const dest = await statDest(ctx, p.dest, p.follow ?? false);
+      if (dest.info?.type === 'directory') refuse();
+      if (dest.info?.type === 'link' && (await ctx.stat(p.dest, { follow: true }))?.type === 'directory') refuse();
+      return planFileSet(ctx, [], [{ ...base, dest: dest.path, content: Buffer.from(p.content), info: dest.info }]);
     }
     const src = p.src ?? '';
     if (p.remote_src) return withSrc(await planFileSet(ctx, [], [{ ...base, dest: await destFor(ctx, p.dest, src), content: await remoteSource(ctx, src) }]), src);

@@ -13,7 +13,8 @@ export interface FileSetState {
   readonly files: readonly ContentWriteState[];
 }
 
-export type FileSetRequest = Omit<ContentWriteRequest, 'info'> & { readonly inNewDir?: boolean };
+/** `info`, when given, is the destination's stat already taken (saves a round trip). */
+export type FileSetRequest = ContentWriteRequest & { readonly inNewDir?: boolean };
 
 /** Host directories among `dirs` that are missing (fails when one exists as a non-directory). */
 export async function missingDirs(ctx: HostContext, dirs: readonly string[]): Promise<string[]> {
