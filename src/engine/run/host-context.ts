@@ -4,7 +4,7 @@
  * layers over one Connection, with the task's become and environment applied.
  */
 import type { ApplyContext, CommandOptions, CommandResult, ControllerFiles, HostContext } from '../module.js';
-import type { BecomeOptions, Connection, ExecOptions } from '../transport/transport.js';
+import type { BecomeOptions, Connection } from '../transport/transport.js';
 import { statOnHost } from './host-files.js';
 import type { PredictedFiles } from './predicted-files.js';
 
@@ -25,23 +25,24 @@ export interface HostContextOptions {
   readonly predicted?: PredictedFiles;
 }
 
-export function createHostContext(o: HostContextOptions): HostContext {
-  const execOpts = (opts: CommandOptions = {}): ExecOptions => ({
-    ...opts,
-    ...(o.environment || opts.env ? { env: { ...o.environment, ...opts.env } } : {}),
-    ...(o.become ? { become: o.become } : {}),
-  });
-  const exec = async (command: string, opts?: CommandOptions): Promise<CommandResult> => {
+/** Runs a command on the host with the task's environment and become; `quick` marks a read-only probe. */
+function commandRunner(o: HostContextOptions): (command: string, opts: CommandOptions | undefined, quick: boolean) => Promise<CommandResult> {
+  return async (command, opts = {}, quick) => {
     o.debug(`exec: ${command}`);
     const conn = await o.connection();
-    return conn.exec(command, execOpts(opts));
+    const env = o.environment || opts.env ? { env: { ...o.environment, ...opts.env } } : {};
+    return conn.exec(command, { ...opts, ...env, ...(o.become ? { become: o.become } : {}), ...(quick ? { quick } : {}) });
   };
+}
+
+export function createHostContext(o: HostContextOptions): HostContext {
+  const exec = commandRunner(o);
   return {
     host: o.host,
     vars: o.vars,
     checkMode: o.checkMode,
     diffMode: o.diffMode,
-    probe: exec,
+    probe: (command, opts) => exec(command, opts, true),
     readFile: async (path) => {
       const predicted = o.predicted?.read(path);
       if (predicted !== undefined) return predicted;
@@ -62,9 +63,10 @@ export function createHostContext(o: HostContextOptions): HostContext {
 
 export function createApplyContext(o: HostContextOptions): ApplyContext {
   const base = createHostContext(o);
+  const exec = commandRunner(o);
   return {
     ...base,
-    run: base.probe,
+    run: (command, opts) => exec(command, opts, false),
     writeFile: async (path, content, opts = {}) => {
       o.debug(`write: ${path}`);
       const conn = await o.connection();

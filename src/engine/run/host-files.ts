@@ -47,7 +47,7 @@ export async function statOnHost(
   path: string,
   opts: { checksum?: boolean; follow?: boolean; become?: BecomeOptions } = {},
 ): Promise<FileInfo | null> {
-  const r = await conn.exec(statCommand(path, opts), opts.become ? { become: opts.become } : {});
+  const r = await conn.exec(statCommand(path, opts), { quick: true, ...(opts.become ? { become: opts.become } : {}) });
   if (r.exitCode === 3) return null;
   if (r.exitCode !== 0) throw new Error(`cannot stat ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
   return parseStat(path, r.stdout, opts.follow);

@@ -97,7 +97,7 @@ async function gatherFacts(r: NodeRunner, batch: readonly string[]): Promise<voi
           try {
             const vars = taskVars(rc, ps, h, fromPlay(ps.play));
             const conn = await rc.connections.get(rc.inventory.connectionSettings(h, vars));
-            hs.facts = await rc.facts.gather((cmd) => conn.exec(cmd));
+            hs.facts = await rc.facts.gather((cmd) => conn.exec(cmd, { quick: true }));
             hs.factsGathered = true;
           } catch (e) {
             const unreachable = e instanceof UnreachableError;

@@ -18,6 +18,12 @@ export interface ExecOptions {
   readonly timeoutMs?: number;
   readonly become?: BecomeOptions;
   /** when it aborts (Ctrl-C), the command is ended; transports that cannot end it may ignore it */
+  /**
+   * A short read-only probe (stat, dpkg-query, facts): a transport need not make it
+   * endable from outside on Ctrl-C, which saves work per command (SSH wraps endable
+   * commands in a process group of their own).
+   */
+  readonly quick?: boolean;
   readonly signal?: AbortSignal;
 }
 

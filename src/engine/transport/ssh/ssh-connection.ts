@@ -107,7 +107,8 @@ export class SshConnection implements Connection {
     if (opts.signal?.aborted) return NOT_STARTED;
     const become = this.#become(opts.become);
     // an abortable command gets a job id, so that an abort can end it on the host (see remote-command.ts)
-    const jobId = opts.signal ? randomBytes(6).toString('hex') : undefined;
+    // only commands that may run long are made endable on Ctrl-C: a quick probe just loses its channel
+    const jobId = opts.signal && !opts.quick ? randomBytes(6).toString('hex') : undefined;
     const { line, stdin } = remoteCommand(command, {
       ...(opts.env ? { env: opts.env } : {}),
       ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
