@@ -126,6 +126,8 @@ async function waitForBanner(port: number, timeoutMs = 20_000): Promise<void> {
       };
       s.once('data', (b: Buffer) => done(b.toString('latin1').startsWith('SSH-')));
       s.once('error', () => done(false));
+      // docker-proxy accepts before sshd listens, then closes without data: a closed socket never times out
+      s.once('close', () => done(false));
       s.setTimeout(1_000, () => done(false));
     });
     if (ok) return;
