@@ -232,6 +232,8 @@ async function waitForBanner(port: number, timeoutMs = 20_000): Promise<void> {
       };
       s.once('data', (b: Buffer) => end(b.toString('latin1').startsWith('SSH-')));
       s.once('error', () => end(false));
+      // docker-proxy accepts before sshd listens, then closes without data: a closed socket never times out
+      s.once('close', () => end(false));
       s.setTimeout(1_000, () => end(false));
     });
     if (ok) return;
