@@ -77,7 +77,9 @@ export async function runPlaybooks(req: PlaybookRunRequest, io: RunIO, deps: Run
 }
 
 async function run(req: PlaybookRunRequest, prepared: PreparedRun, io: RunIO, redactor: Redactor, signal: AbortSignal, deps: RunDependencies): Promise<number> {
-  const rc = createRunContext(req, prepared, io, redactor, signal, deps.connectionFactories);
+  // ora costs ~0.1 s to load: only a terminal that will show the spinner pays for it
+  const spinner = io.stdout.isTTY && !io.env.CI && !req.json ? (await import('./output/ora-spinner.js')).oraSpinner : undefined;
+  const rc = createRunContext(req, prepared, io, redactor, signal, deps.connectionFactories, spinner);
   const started = performance.now();
   try {
     for (const pb of prepared.playbooks) {

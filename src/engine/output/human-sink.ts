@@ -14,7 +14,7 @@ import { createPalette, type Palette } from './palette.js';
 import { recapLines } from './recap.js';
 import { resultDetail } from './result-detail.js';
 import type { ResultFormat } from './result-dump.js';
-import { oraSpinner, spinnerText, type Spinner, type SpinnerFactory } from './spinner.js';
+import { spinnerText, type Spinner, type SpinnerFactory } from './spinner.js';
 import { IGNORING, statusLine } from './status-line.js';
 import { taskHeader, taskLabel } from './task-label.js';
 import { resolveTerminal, type Terminal, type TerminalOptions } from './terminal.js';
@@ -29,7 +29,7 @@ export interface HumanSinkOptions extends TerminalOptions {
   readonly resultFormat?: ResultFormat;
   /** a second redaction pass over every line; default none (events come redacted) */
   readonly redactor?: Redactor;
-  /** makes the spinner; default ora. Only called on a TTY outside CI. */
+  /** makes the spinner (oraSpinner from ora-spinner.js for the real one); none when not given. Only called on a TTY outside CI. */
   readonly spinner?: SpinnerFactory;
 }
 
@@ -59,7 +59,7 @@ export class HumanSink implements EventSink {
     this.#format = opts.resultFormat ?? 'json';
     this.#redactor = opts.redactor;
     const stream = typeof out === 'function' ? undefined : out;
-    this.#spinner = this.#terminal.spinner && stream ? (opts.spinner ?? oraSpinner)(stream, { color: this.#terminal.color }) : undefined;
+    this.#spinner = this.#terminal.spinner && stream && opts.spinner ? opts.spinner(stream, { color: this.#terminal.color }) : undefined;
   }
 
   emit(event: RunEvent): void {

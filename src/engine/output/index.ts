@@ -5,7 +5,7 @@ export { JunitSink, type JunitSinkOptions } from './junit-sink.js';
 export { renderJunit } from './junit-xml.js';
 export { ProfileSink, type ProfileSinkOptions } from './profile-sink.js';
 export { MultiSink } from './multi-sink.js';
-export { oraSpinner, type Spinner, type SpinnerFactory } from './spinner.js';
+export { type Spinner, type SpinnerFactory } from './spinner.js';
 export { renderDiff } from './render-diff.js';
 export { recapLines } from './recap.js';
 export { resolveTerminal, type Terminal, type TerminalOptions, type Env } from './terminal.js';

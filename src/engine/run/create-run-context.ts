@@ -1,5 +1,5 @@
 /** Assembles the RunContext of a run: output sinks, connection factories, host state and the prepared inputs. */
-import { HumanSink, JsonSink, JunitSink, MultiSink, ProfileSink } from '../output/index.js';
+import { type SpinnerFactory, HumanSink, JsonSink, JunitSink, MultiSink, ProfileSink } from '../output/index.js';
 import type { Redactor } from '../secret.js';
 import { dockerConnectionFactory } from '../transport/docker.js';
 import { LocalConnection } from '../transport/local.js';
@@ -44,11 +44,11 @@ function abortable(factories: Readonly<Record<string, ConnectionFactory>>, signa
   return out;
 }
 
-export function createSink(req: PlaybookRunRequest, io: RunIO, redactor: Redactor): EventSink {
+export function createSink(req: PlaybookRunRequest, io: RunIO, redactor: Redactor, spinner?: SpinnerFactory): EventSink {
   const sinks: EventSink[] = [
     req.json
       ? new JsonSink(io.stdout, { redactor })
-      : new HumanSink(io.stdout, { verbosity: req.verbosity, diff: req.diff, redactor, env: io.env }),
+      : new HumanSink(io.stdout, { verbosity: req.verbosity, diff: req.diff, redactor, env: io.env, ...(spinner ? { spinner } : {}) }),
   ];
   if (req.junit) sinks.push(new JunitSink({ file: req.junit, redactor }));
   if (req.profile && !req.json) sinks.push(new ProfileSink(io.stdout));
@@ -62,6 +62,7 @@ export function createRunContext(
   redactor: Redactor,
   signal: AbortSignal,
   factories: Readonly<Record<string, ConnectionFactory>> = connectionFactories(),
+  spinner?: SpinnerFactory,
 ): RunContext {
   const hosts = new HostStates();
   return {
@@ -85,7 +86,7 @@ export function createRunContext(
     files: p.files,
     facts: { gather: async (probe) => factsToVars(await gatherFacts(probe)) },
     redactor,
-    sink: createSink(req, io, redactor),
+    sink: createSink(req, io, redactor, spinner),
     connections: new ConnectionPool(abortable(factories, signal)),
     hosts,
     extraVars: p.extraVars,

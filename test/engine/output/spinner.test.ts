@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inertSpinner, oraSpinner, spinnerText } from '../../../src/engine/output/spinner.js';
+import { inertSpinner, spinnerText } from '../../../src/engine/output/spinner.js';
+import { oraSpinner } from '../../../src/engine/output/ora-spinner.js';
 
 /** Enough of a tty.WriteStream for ora: records writes, cursor moves are no-ops. */
 function fakeTty(chunks: string[]) {
