@@ -3,6 +3,7 @@
  * work ran), not from wall-clock thresholds:
  *  - forks limits how many hosts run a task at once (6 hosts: 2 with -f 2, 6 with -f 6);
  *  - the free strategy lets a fast host run ahead of a slow one;
+ *  - `throttle` caps one task (or a block's tasks) below forks;
  *  - serial batches over SSH hosts, with max_fail_percentage judged per batch.
  */
 import { writeFile } from 'node:fs/promises';
@@ -51,6 +52,32 @@ describe.skipIf(!ready)('parallelism over SSH', () => {
     };
     expect(await concurrency(2)).toBe(2);
     expect(await concurrency(6)).toBe(6);
+  });
+
+  it('throttle on a task, and on a block for the tasks in it, caps that task below forks', async () => {
+    const pb = await playbook('throttle.yml', [
+      '- hosts: lab',
+      '  gather_facts: false',
+      '  tasks:',
+      '    - name: connect',
+      '      command: "true"',
+      '    - name: throttled task',
+      '      command: sleep 1',
+      '      throttle: 2',
+      '    - block:',
+      '        - name: in a throttled block',
+      '          command: sleep 1',
+      '      throttle: 3',
+      '    - name: unthrottled',
+      '      command: sleep 1',
+    ]);
+    const r = await tsplay([pb, '-i', inventory, '--json', '-f', '6'], home);
+    expect(r.code, r.out).toBe(0);
+    const events = jsonEvents(r.stdout);
+    const overlap = (task: string): number => maxOverlap(results(events, task).map(interval).map(([a, b]) => [a + SLACK_MS, b - SLACK_MS]));
+    expect(overlap('throttled task')).toBe(2);
+    expect(overlap('in a throttled block')).toBe(3);
+    expect(overlap('unthrottled')).toBe(6);
   });
 
   it('the free strategy lets a fast host run ahead; linear waits for every host', async () => {

@@ -62,6 +62,8 @@ export function inheritable(raw: RawMap): Inheritable {
   if (typeof raw.delegate_to === 'string') out.delegateTo = raw.delegate_to;
   const runOnce = toBool(raw.run_once);
   if (runOnce !== undefined) out.runOnce = runOnce;
+  const throttle = toNumber(raw.throttle);
+  if (throttle !== undefined) out.throttle = throttle;
   const fatal = toBool(raw.any_errors_fatal);
   if (fatal !== undefined) out.any_errors_fatal = fatal;
   return out;

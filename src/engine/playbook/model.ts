@@ -34,6 +34,8 @@ export interface Inheritable {
   readonly ignoreErrors?: boolean;
   readonly delegateTo?: string;
   readonly runOnce?: boolean;
+  /** at most this many hosts run a task at once; 0 or absent: only forks limits */
+  readonly throttle?: number;
   readonly any_errors_fatal?: boolean;
 }
 

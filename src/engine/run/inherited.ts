@@ -20,6 +20,7 @@ export interface Inherited {
   readonly ignoreErrors?: boolean;
   readonly delegateTo?: string;
   readonly runOnce?: boolean;
+  readonly throttle?: number;
   readonly role?: RoleInstance;
 }
 
@@ -38,7 +39,7 @@ export function fromPlay(play: Play): Inherited {
   };
 }
 
-type ScalarKey = 'become' | 'becomeUser' | 'checkMode' | 'diff' | 'noLog' | 'ignoreErrors' | 'delegateTo' | 'runOnce';
+type ScalarKey = 'become' | 'becomeUser' | 'checkMode' | 'diff' | 'noLog' | 'ignoreErrors' | 'delegateTo' | 'runOnce' | 'throttle';
 
 /** The context inside a node (block, include, task) given the context around it. */
 export function extend(outer: Inherited, node: Inheritable & { role?: RoleInstance }): Inherited {
@@ -56,6 +57,7 @@ export function extend(outer: Inherited, node: Inheritable & { role?: RoleInstan
     ignoreErrors: pick('ignoreErrors'),
     delegateTo: pick('delegateTo'),
     runOnce: pick('runOnce'),
+    throttle: pick('throttle'),
     role: node.role ?? outer.role,
   };
 }

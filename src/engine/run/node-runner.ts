@@ -5,6 +5,7 @@
  * strategy once per host. Failed hosts drop out; blocks send them to rescue
  * and always.
  */
+import pLimit from 'p-limit';
 import picomatch from 'picomatch';
 import { TsplayError } from '../errors.js';
 import { containsSecret } from '../secret.js';
@@ -74,7 +75,10 @@ export async function runTask(r: NodeRunner, task: Task, hosts: readonly string[
       if (res.status === 'changed') for (const n of task.notify) hs.notified.add(n);
     }
   } else {
-    await Promise.all(targets.map((h) => r.limit(() => runTaskOnHost(rc, ps, et, h, handler))));
+    // throttle: at most N of this task's hosts at once; a host waits for its throttle slot before it takes a fork
+    const throttle = et.throttle ? pLimit(et.throttle) : undefined;
+    const one = (h: string): Promise<unknown> => r.limit(() => runTaskOnHost(rc, ps, et, h, handler));
+    await Promise.all(targets.map((h) => (throttle ? throttle(() => one(h)) : one(h))));
   }
   rc.sink.emit({ type: 'task_end', task: ref, durationMs: performance.now() - started });
   if (!r.rescuable) applyFailurePolicy(r, targets, et.task.any_errors_fatal);

@@ -57,5 +57,7 @@ export const inheritableKeywords = {
   ignore_errors: Type.Optional(Bool),
   delegate_to: Type.Optional(Type.String()),
   run_once: Type.Optional(Bool),
+  /** at most this many hosts run the task at once (0: no limit beyond forks) */
+  throttle: Type.Optional(Int),
   any_errors_fatal: Type.Optional(Bool),
 };
