@@ -7,11 +7,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createSshKey, labImage, type SshKeyPair, type SshLabHost } from '../lab/index.js';
+import { waitForBanner } from '../lab/ssh-hosts.js';
 
 const run = promisify(execFile);
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -219,27 +219,6 @@ export function dockerExec(container: string): SshLabHost['exec'] {
       return { exitCode: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
     }
   };
-}
-
-async function waitForBanner(port: number, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((done) => {
-      const s = connect({ host: '127.0.0.1', port });
-      const end = (v: boolean): void => {
-        s.destroy();
-        done(v);
-      };
-      s.once('data', (b: Buffer) => end(b.toString('latin1').startsWith('SSH-')));
-      s.once('error', () => end(false));
-      // docker-proxy accepts before sshd listens, then closes without data: a closed socket never times out
-      s.once('close', () => end(false));
-      s.setTimeout(1_000, () => end(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`sshd on 127.0.0.1:${port} did not answer within ${timeoutMs} ms`);
 }
 
 /** A TCP port on 127.0.0.1 that nothing listens on (taken, then released). */

@@ -115,7 +115,7 @@ async function startOne(image: string, name: string, runId: string, opts: StartS
 }
 
 /** Waits until sshd answers with its banner on 127.0.0.1:port. */
-async function waitForBanner(port: number, timeoutMs = 20_000): Promise<void> {
+export async function waitForBanner(port: number, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await new Promise<boolean>((resolve) => {
