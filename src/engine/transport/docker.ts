@@ -29,6 +29,8 @@ interface CliResult {
   readonly stdout: Buffer;
   readonly stderr: Buffer;
   readonly timedOut: boolean;
+  /** the run's abort signal fired (Ctrl-C) and the CLI was killed */
+  readonly aborted: boolean;
 }
 
 /** Environment variable that marks every process of one exec, so a timed-out exec can be killed inside the container. */
@@ -77,8 +79,10 @@ export class DockerConnection implements Connection {
     if (opts.cwd) args.push('-w', opts.cwd);
     args.push(this.container, '/bin/sh', '-c', cmd);
 
-    const r = await this.#cli(args, { env, stdin, timeoutMs: opts.timeoutMs });
-    if (r.timedOut) await this.#killMarked(mark);
+    if (opts.signal?.aborted) return { exitCode: 130, stdout: '', stderr: 'tsplay: not started: the run was interrupted\n', signal: 'SIGINT' };
+    const r = await this.#cli(args, { env, stdin, timeoutMs: opts.timeoutMs, signal: opts.signal });
+    // killing the docker CLI does not end the command in the container: end its processes there
+    if (r.timedOut || r.aborted) await this.#killMarked(mark);
     const stderr = r.stderr.toString('utf8');
     if (!r.timedOut && r.code !== 0) this.#throwIfUnreachable(stderr);
     return {
@@ -156,11 +160,20 @@ export class DockerConnection implements Connection {
     await this.#cli(['exec', '-u', '0', this.container, '/bin/sh', '-c', script], { env: this.#cliEnv, timeoutMs: 10_000 }).catch(() => undefined);
   }
 
-  #cli(args: string[], o: { env: NodeJS.ProcessEnv; stdin?: string | Buffer | undefined; timeoutMs?: number | undefined }): Promise<CliResult> {
+  #cli(
+    args: string[],
+    o: { env: NodeJS.ProcessEnv; stdin?: string | Buffer | undefined; timeoutMs?: number | undefined; signal?: AbortSignal | undefined },
+  ): Promise<CliResult> {
     return new Promise((resolve, reject) => {
       const child = spawn(this.#bin, args, { env: o.env, stdio: ['pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
+      let aborted = false;
+      const onAbort = (): void => {
+        aborted = true;
+        child.kill('SIGKILL');
+      };
+      o.signal?.addEventListener('abort', onAbort, { once: true });
       let timedOut = false;
       let timer: NodeJS.Timeout | undefined;
       if (o.timeoutMs) {
@@ -174,6 +187,7 @@ export class DockerConnection implements Connection {
       child.stderr.on('data', (b: Buffer) => err.push(b));
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (timer) clearTimeout(timer);
+        o.signal?.removeEventListener('abort', onAbort);
         reject(
           e.code === 'ENOENT'
             ? new UnreachableError(this.host, `docker CLI '${this.#bin}' not found`, { hint: 'install docker (scripts/lab/setup.sh)', cause: e })
@@ -182,7 +196,8 @@ export class DockerConnection implements Connection {
       });
       child.on('close', (code, signal) => {
         if (timer) clearTimeout(timer);
-        resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), timedOut });
+        o.signal?.removeEventListener('abort', onAbort);
+        resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err), timedOut, aborted });
       });
       child.stdin.on('error', () => {
         /* the command may exit before reading stdin */

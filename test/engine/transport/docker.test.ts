@@ -65,6 +65,21 @@ describe.skipIf(!ready)('DockerConnection', () => {
       expect(ps.stdout).toBe('');
     });
 
+    it('ends the command inside the container when the run is interrupted (Ctrl-C)', async () => {
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(), 500).unref();
+      const t0 = Date.now();
+      const r = await conn.exec('sleep 32; echo never', { signal: abort.signal });
+      expect(Date.now() - t0).toBeLessThan(5_000);
+      expect(r.stdout).toBe('');
+      const ps = await host.exec('ps -eo args | grep "sleep 3[2]" || true');
+      expect(ps.stdout).toBe('');
+      // once interrupted, nothing new starts
+      const after = await conn.exec('echo started', { signal: abort.signal });
+      expect(after.stdout).toBe('');
+      expect(after.exitCode).not.toBe(0);
+    });
+
     it('kills a timed-out command run through become', async () => {
       const r = await conn.exec('sleep 31; echo never', { timeoutMs: 500, become: { user: 'alice' } });
       expect(r.signal).toBe('SIGKILL');
