@@ -15,9 +15,10 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machine } from './lib/machine.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const cli = join(repo, 'bin/tsplay.js');
@@ -146,20 +147,8 @@ async function peakRssKb(args, cwd) {
   return { kb: Number(readFileSync(outFile, 'utf8')), how: 'process.resourceUsage() at exit' };
 }
 
-function machine() {
-  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' });
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'bin'], { cwd: repo, encoding: 'utf8' });
-  return {
-    timestamp: new Date().toISOString(),
-    nproc: availableParallelism(),
-    cpu: cpus()[0]?.model?.trim() ?? 'unknown',
-    memGiB: round(totalmem() / 2 ** 30, 1),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    commit: git.status === 0 ? git.stdout.trim() + (dirty.stdout.trim() ? ' (src/bin modified)' : '') : 'unknown',
-    mode: quick ? 'quick' : 'full',
-    loadAvgAtStart: loadavg().map((l) => round(l, 2)),
-  };
+function machineInfo() {
+  return { ...machine(repo), mode: quick ? 'quick' : 'full' };
 }
 
 // ---------------------------------------------------------------- inputs
@@ -332,7 +321,7 @@ async function spawnFloor(target, times) {
 
 const dir = mkdtempSync(join(tmpdir(), 'tsplay-bench-'));
 try {
-  const info = machine();
+  const info = machineInfo();
   log(`tsplay bench (${info.mode}) in ${dir}`);
 
   log('1/5 --version vs node -e 0');

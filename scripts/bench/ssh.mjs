@@ -20,9 +20,10 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { machine } from './lib/machine.mjs';
 import { checkLab, createKey, labImage, newRunId, removeRun, scanHostKeys, startHosts } from './lib/lab.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -111,20 +112,6 @@ function checkRecap(tool, stdout, hosts, tasks, { idempotent }) {
   }
 }
 
-function machine() {
-  const git = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' });
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src', 'bin'], { cwd: repo, encoding: 'utf8' });
-  return {
-    timestamp: new Date().toISOString(),
-    nproc: availableParallelism(),
-    cpu: cpus()[0]?.model?.trim() ?? 'unknown',
-    memGiB: round(totalmem() / 2 ** 30, 1),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-    commit: git.status === 0 ? git.stdout.trim() + (dirty.stdout.trim() ? ' (src/bin modified)' : '') : 'unknown',
-    loadAvgAtStart: loadavg().map((l) => round(l)),
-  };
-}
 
 // ---------------------------------------------------------------- inputs
 
@@ -248,7 +235,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 process.on('exit', cleanup);
 
 async function main() {
-  const info = machine();
+  const info = machine(repo);
   const dockerVersion = checkLab(image);
   const N = opts.hosts;
   const T = opts.tasks;
