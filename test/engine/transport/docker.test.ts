@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnreachableError } from '../../../src/engine/errors.js';
 import { DockerConnection, dockerConnectionFactory } from '../../../src/engine/transport/docker.js';
 import { putScript } from '../../../src/engine/transport/shell-files.js';
+import { connectionContract } from './connection-contract.js';
 import { labAvailable, startHosts, type LabHost } from '../../lab/index.js';
 
 const ready = await labAvailable(['sshd']);
@@ -24,35 +25,7 @@ describe.skipIf(!ready)('DockerConnection', () => {
   });
 
   describe('exec', () => {
-    it('returns exit codes without throwing', async () => {
-      expect((await conn.exec('true')).exitCode).toBe(0);
-      expect((await conn.exec('exit 3')).exitCode).toBe(3);
-      expect((await conn.exec('nosuchcommand')).exitCode).toBe(127);
-    });
-
-    it('separates stdout and stderr', async () => {
-      const r = await conn.exec('echo out; echo err >&2; echo out2');
-      expect(r.stdout).toBe('out\nout2\n');
-      expect(r.stderr).toBe('err\n');
-    });
-
-    it('feeds stdin, string or Buffer', async () => {
-      expect((await conn.exec('cat', { stdin: 'hello\nworld' })).stdout).toBe('hello\nworld');
-      const bin = Buffer.from([0, 1, 2, 255, 10]);
-      expect((await conn.exec('od -An -tx1', { stdin: bin })).stdout.trim()).toBe('00 01 02 ff 0a');
-      expect((await conn.exec('wc -c')).stdout.trim()).toBe('0');
-    });
-
-    it('decodes multibyte output once, whatever the chunking', async () => {
-      const r = await conn.exec(`i=0; while [ $i -lt 20000 ]; do printf 'é€😀'; i=$((i+1)); done`);
-      expect(r.stdout).toBe('é€😀'.repeat(20000));
-    });
-
-    it('passes env values without putting them on a command line, and cwd', async () => {
-      const value = `it's "quoted" $HOME; and spaced`;
-      const r = await conn.exec('printf %s "$SECRET_X"; echo; pwd', { env: { SECRET_X: value }, cwd: '/etc' });
-      expect(r.stdout).toBe(`${value}\n/etc\n`);
-    });
+    connectionContract(() => conn);
 
     it('kills a command that runs past its timeout, inside the container too', async () => {
       const t0 = Date.now();

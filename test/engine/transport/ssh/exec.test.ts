@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../../../src/engine/transport/ssh/index.js';
 import { labAvailable, startSshHosts, type SshLabHost } from '../../../lab/index.js';
 import { sshFixture, type SshFixture } from './fixture.js';
+import { connectionContract } from '../connection-contract.js';
 
 const ready = await labAvailable(['sshd']);
 
@@ -24,33 +25,14 @@ describe.skipIf(!ready)('SshConnection exec', () => {
     await fx?.cleanup();
   });
 
-  it('returns exit codes without throwing', async () => {
+  it('is an ssh connection', () => {
     expect(conn.kind).toBe('ssh');
-    expect((await conn.exec('true')).exitCode).toBe(0);
-    expect((await conn.exec('exit 3')).exitCode).toBe(3);
-    expect((await conn.exec('nosuchcommand')).exitCode).toBe(127);
   });
 
-  it('separates stdout and stderr', async () => {
-    const r = await conn.exec('echo out; echo err >&2; echo out2');
-    expect(r.stdout).toBe('out\nout2\n');
-    expect(r.stderr).toBe('err\n');
-  });
+  connectionContract(() => conn);
 
   it('runs the command with /bin/sh whatever the login shell', async () => {
     expect((await conn.exec('readlink /proc/$$/exe')).stdout.trim()).toBe('/usr/bin/dash');
-  });
-
-  it('feeds stdin, string or Buffer', async () => {
-    expect((await conn.exec('cat', { stdin: 'hello\nworld' })).stdout).toBe('hello\nworld');
-    const bin = Buffer.from([0, 1, 2, 255, 10]);
-    expect((await conn.exec('od -An -tx1', { stdin: bin })).stdout.trim()).toBe('00 01 02 ff 0a');
-    expect((await conn.exec('wc -c')).stdout.trim()).toBe('0');
-  });
-
-  it('decodes multibyte output once, whatever the chunking', async () => {
-    const r = await conn.exec(`i=0; while [ $i -lt 20000 ]; do printf 'é€😀'; i=$((i+1)); done`);
-    expect(r.stdout).toBe('é€😀'.repeat(20000));
   });
 
   it('exports env values (quoted) and changes to cwd', async () => {
