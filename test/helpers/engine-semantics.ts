@@ -4,11 +4,11 @@
  * only when changed and not a check run. The LocalConnection twin is
  * runModule in module-harness.ts, whose validation and rendering this reuses.
  */
-import type { ApplyOutcome, ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/module.js';
+import type { ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/module.js';
 import { controllerFiles } from '../../src/engine/run/controller-files.js';
-import { createApplyContext, createHostContext, type HostContextOptions } from '../../src/engine/run/host-context.js';
+import type { HostContextOptions } from '../../src/engine/run/host-context.js';
 import type { Connection } from '../../src/engine/transport/transport.js';
-import { strictRender, validateParams } from './module-harness.js';
+import { checkThenApply, strictRender, validateParams } from './module-harness.js';
 
 export interface ConnRunOutcome<S> {
   readonly changed: boolean;
@@ -40,13 +40,6 @@ export async function runModuleOn<P extends TSchema, S>(
       if (m.startsWith('exec: ')) commands.push(m.slice(6));
     },
   };
-  const plan = await mod.check(createHostContext(ctxOptions), valid);
-  let changed = plan.changed;
-  let result: Record<string, unknown> = { ...plan.result };
-  if (plan.changed && !opts.check && mod.apply) {
-    const out: ApplyOutcome | void = await mod.apply(createApplyContext(ctxOptions), plan, valid);
-    if (out?.changed !== undefined) changed = out.changed;
-    if (out?.result) result = { ...result, ...out.result };
-  }
+  const { changed, plan, result } = await checkThenApply(mod, ctxOptions, valid, opts.check ?? false);
   return { changed, plan, result, commands };
 }

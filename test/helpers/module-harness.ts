@@ -87,16 +87,30 @@ export async function runModule<P extends TSchema, S>(
     warn: (m) => warnings.push(m),
     debug: () => undefined,
   };
+  const { changed, plan, result } = await checkThenApply(mod, ctxOptions, valid, opts.check ?? false);
+  await conn.close();
+  return { changed, plan, result, warnings };
+}
+
+/**
+ * The engine's semantics in small: check, then apply only when the plan
+ * changes something and this is not a check run. Shared by every harness.
+ */
+export async function checkThenApply<P extends TSchema, S>(
+  mod: ModuleDefinition<P, S>,
+  ctxOptions: HostContextOptions,
+  valid: Static<P>,
+  check: boolean,
+): Promise<{ changed: boolean; plan: Plan<S>; result: Record<string, unknown> }> {
   const plan = await mod.check(createHostContext(ctxOptions), valid);
   let changed = plan.changed;
   let result: Record<string, unknown> = { ...plan.result };
-  if (plan.changed && !opts.check && mod.apply) {
+  if (plan.changed && !check && mod.apply) {
     const out: ApplyOutcome | void = await mod.apply(createApplyContext(ctxOptions), plan, valid);
     if (out?.changed !== undefined) changed = out.changed;
     if (out?.result) result = { ...result, ...out.result };
   }
-  await conn.close();
-  return { changed, plan, result, warnings };
+  return { changed, plan, result };
 }
 
 /** A fresh temporary directory, removed when the current test finishes. */

@@ -10,18 +10,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runCli } from '../../../src/cli/run-cli.js';
+import type { HostStats } from '../../../src/engine/run/events.js';
 
 export type JsonRecord = Record<string, unknown>;
 
-export interface HostRecap {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-  skipped: number;
-  rescued: number;
-  ignored: number;
-}
+/** one host's recap line: the engine's own statistics type */
+export type HostRecap = HostStats;
 
 export interface RunOutcome {
   readonly code: number;

@@ -6,19 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../../../src/engine/secret.js';
 import { SshUnreachableError } from '../../../../src/engine/transport/ssh/index.js';
 import { createSshKey, labAvailable, startSshHosts, type SshKeyPair, type SshLabHost } from '../../../lab/index.js';
-import { sshFixture, type SshFixture } from './fixture.js';
+import { expectUnreachable as failure, sshFixture, type SshFixture } from './fixture.js';
 
 const run = promisify(execFile);
 const ready = await labAvailable(['sshd']);
-
-async function failure(p: Promise<unknown>): Promise<SshUnreachableError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(SshUnreachableError);
-  return e as SshUnreachableError;
-}
 
 describe.skipIf(!ready)('SSH authentication', () => {
   let fx: SshFixture;

@@ -2,18 +2,9 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshUnreachableError, type SshConnection } from '../../../../src/engine/transport/ssh/index.js';
 import { labAvailable, startSshHosts, type SshLabHost } from '../../../lab/index.js';
-import { sshFixture, type SshFixture } from './fixture.js';
+import { expectUnreachable as failure, sshFixture, type SshFixture } from './fixture.js';
 
 const ready = await labAvailable(['sshd']);
-
-async function failure(p: Promise<unknown>): Promise<SshUnreachableError> {
-  const e = await p.then(
-    () => undefined,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(SshUnreachableError);
-  return e as SshUnreachableError;
-}
 
 describe.skipIf(!ready)('SSH failures, become, reconnects', () => {
   let fx: SshFixture;

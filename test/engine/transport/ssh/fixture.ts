@@ -2,7 +2,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSshConnectionFactory, type SshFactoryOptions } from '../../../../src/engine/transport/ssh/index.js';
+import { expect } from 'vitest';
+import { createSshConnectionFactory, SshUnreachableError, type SshFactoryOptions } from '../../../../src/engine/transport/ssh/index.js';
 import type { ConnectionFactory, ConnectionSettings } from '../../../../src/engine/transport/transport.js';
 import { createSshKey, type SshKeyPair, type SshLabHost } from '../../../lab/index.js';
 
@@ -45,4 +46,14 @@ export async function sshFixture(): Promise<SshFixture> {
     },
     cleanup: () => rm(home, { recursive: true, force: true }),
   };
+}
+
+/** Awaits a promise that must reject with an SshUnreachableError, and returns that error. */
+export async function expectUnreachable(p: Promise<unknown>): Promise<SshUnreachableError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(SshUnreachableError);
+  return e as SshUnreachableError;
 }
