@@ -20,6 +20,8 @@ export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';
 export { ModuleFailure } from './errors.js';
 export { quote, sh } from './transport/shell-quote.js';
+import type { HttpClient, HttpReader } from './transport/http-api.js';
+export type { HttpClient, HttpReader, HttpRequest, HttpResponse } from './transport/http-api.js';
 
 export interface CommandResult {
   readonly exitCode: number;
@@ -128,6 +130,8 @@ export interface HostContext {
   warn(message: string): void;
   /** Shown at -vv and above. */
   debug(message: string): void;
+  /** The host's HTTP API (hosts with `tsplay_connection: http`); throws a clear error on any other host. */
+  http(): Promise<HttpReader>;
 }
 
 /** What `apply` may use: everything `check` may, plus changes. */
@@ -135,6 +139,8 @@ export interface ApplyContext extends HostContext {
   run(command: string, opts?: CommandOptions): Promise<CommandResult>;
   /** Writes a file atomically (temporary file in the same directory, then rename). */
   writeFile(path: string, content: string | Buffer, opts?: { mode?: string; owner?: string; group?: string }): Promise<void>;
+  /** The host's HTTP API with writes. */
+  http(): Promise<HttpClient>;
 }
 
 export interface ModuleDefinition<P extends TSchema = TSchema, S = unknown> {

@@ -38,6 +38,7 @@ function abortable(factories: Readonly<Record<string, ConnectionFactory>>, signa
         put: (path, content, opts) => c.put(path, content, opts),
         get: (path, opts) => c.get(path, opts),
         close: () => c.close(),
+        ...(c.http ? { http: c.http } : {}),
       };
     };
   }

@@ -3,7 +3,8 @@
  * only); `apply` gets an ApplyContext (reads and writes). Both are thin
  * layers over one Connection, with the task's become and environment applied.
  */
-import type { ApplyContext, CommandOptions, CommandResult, ControllerFiles, HostContext } from '../module.js';
+import { ModuleFailure } from '../errors.js';
+import type { ApplyContext, CommandOptions, CommandResult, ControllerFiles, HostContext, HttpClient, HttpReader } from '../module.js';
 import type { BecomeOptions, Connection } from '../transport/transport.js';
 import { statOnHost } from './host-files.js';
 import type { PredictedFiles } from './predicted-files.js';
@@ -35,6 +36,22 @@ function commandRunner(o: HostContextOptions): (command: string, opts: CommandOp
   };
 }
 
+/** The connection's HTTP API, or a clear error on a host that does not speak HTTP. */
+async function httpClient(o: HostContextOptions): Promise<HttpClient> {
+  const conn = await o.connection();
+  if (!conn.http) {
+    throw new ModuleFailure(
+      `this module talks to an HTTP API, but host '${o.host}' uses connection '${conn.kind}'; set tsplay_connection: http and tsplay_http_url for it`,
+    );
+  }
+  return conn.http;
+}
+
+/** Only the reading half of the client: check never gets `request`. */
+function readerOf(client: HttpClient): HttpReader {
+  return { get: (path, opts) => client.get(path, opts), read: (req) => client.read(req) };
+}
+
 export function createHostContext(o: HostContextOptions): HostContext {
   const exec = commandRunner(o);
   return {
@@ -58,6 +75,7 @@ export function createHostContext(o: HostContextOptions): HostContext {
     render: o.render,
     warn: o.warn,
     debug: o.debug,
+    http: async () => readerOf(await httpClient(o)),
   };
 }
 
@@ -75,5 +93,6 @@ export function createApplyContext(o: HostContextOptions): ApplyContext {
         ...(o.become ? { become: o.become } : {}),
       });
     },
+    http: () => httpClient(o),
   };
 }

@@ -3,6 +3,7 @@
  * docker and HTTP connections implement it; modules never see it directly
  * (they get a ModuleContext built on top of it).
  */
+import type { HttpClient } from './http-api.js';
 
 export interface BecomeOptions {
   /** the user to become (default root) */
@@ -55,6 +56,8 @@ export interface Connection {
   /** Reads a file; null when it does not exist. */
   get(path: string, opts?: { become?: BecomeOptions }): Promise<Buffer | null>;
   close(): Promise<void>;
+  /** the host's HTTP API, on connections that speak HTTP (kind 'http') */
+  readonly http?: HttpClient;
 }
 
 /** Settings a connection is opened with, taken from the host's variables. */
