@@ -7,14 +7,19 @@ import apt from './apt.js';
 import assert from './assert.js';
 import blockinfile from './blockinfile.js';
 import command from './command.js';
+import containerd from './containerd.js';
 import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
 import file from './file.js';
+import hosts_entries from './hosts_entries.js';
+import kernel_modules from './kernel_modules.js';
 import lineinfile from './lineinfile.js';
 import set_fact from './set_fact.js';
 import shell from './shell.js';
 import stat from './stat.js';
+import swap from './swap.js';
+import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
 import wait_for from './wait_for.js';
@@ -25,14 +30,19 @@ export type BuiltinModule =
   | 'assert'
   | 'blockinfile'
   | 'command'
+  | 'containerd'
   | 'copy'
   | 'debug'
   | 'fail'
   | 'file'
+  | 'hosts_entries'
+  | 'kernel_modules'
   | 'lineinfile'
   | 'set_fact'
   | 'shell'
   | 'stat'
+  | 'swap'
+  | 'sysctl'
   | 'systemd'
   | 'template'
   | 'wait_for';
@@ -42,14 +52,19 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   assert,
   blockinfile,
   command,
+  containerd,
   copy,
   debug,
   fail,
   file,
+  hosts_entries,
+  kernel_modules,
   lineinfile,
   set_fact,
   shell,
   stat,
+  swap,
+  sysctl,
   systemd,
   template,
   wait_for,
