@@ -1,0 +1,116 @@
+/**
+ * swap: turns swap off now and keeps it off across reboots, as kubelet wants
+ * it: `swapoff -a` when /proc/swaps lists an active area, every swap line of
+ * /etc/fstab commented out, and every systemd swap unit masked (units loaded
+ * now, swap unit files, and the units systemd's fstab generator makes from the
+ * lines being commented out). Each part acts only when needed, so a second
+ * run changes nothing.
+ *
+ * Order: swapoff, then masks, then fstab (written atomically, last), so a
+ * failure leaves fstab as it was and a rerun finishes the job.
+ */
+import { defineModule, ModuleFailure, sh, Type, type Diff, type HostContext, type Plan } from '../engine/module.js';
+import { contentDiff } from './support/content-diff.js';
+import { runOrFail } from './support/host-commands.js';
+import { activeSwaps, commentSwapLines, swapUnitPath } from './support/swap-state.js';
+
+const params = Type.Object(
+  {
+    state: Type.Literal('off', { default: 'off', description: 'Only `off` is supported: swap off now and at boot.' }),
+    fstab: Type.String({ default: '/etc/fstab', pattern: '^/', description: 'The fstab whose swap lines are commented out.' }),
+    mask_units: Type.Boolean({ default: true, description: 'Mask systemd swap units (ignored on hosts without systemd).' }),
+  },
+  { additionalProperties: false },
+);
+
+interface State {
+  readonly swapoff: boolean;
+  readonly mask: readonly string[];
+  readonly fstab: string;
+  readonly fstabContent: string | null;
+}
+
+const PROBE = [
+  'cat /proc/swaps',
+  'echo --systemd--',
+  'if [ -d /run/systemd/system ]; then echo yes;',
+  'echo --units--; systemctl list-units --type swap --all --plain --no-legend --no-pager;',
+  'echo --files--; systemctl list-unit-files --type swap --plain --no-legend --no-pager; fi',
+].join(' ');
+
+function section(out: string, name: string): string {
+  const start = out.indexOf(`--${name}--\n`);
+  if (start < 0) return '';
+  const rest = out.slice(start + name.length + 5);
+  const end = rest.indexOf('\n--');
+  return end < 0 ? rest : rest.slice(0, end + 1);
+}
+
+const firstFields = (text: string): string[] => text.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((u) => u.endsWith('.swap'));
+
+/** The swap units to mask: known to systemd or generated from the fstab lines, and not masked yet. */
+async function unitsToMask(ctx: HostContext, probeOut: string, devices: readonly string[]): Promise<string[]> {
+  const units = new Set([...firstFields(section(probeOut, 'units')), ...firstFields(section(probeOut, 'files'))]);
+  if (devices.length) {
+    const r = await ctx.probe(sh`systemd-escape -p --suffix=swap -- ${devices.map(swapUnitPath)}`);
+    if (r.exitCode !== 0) throw new ModuleFailure(`systemd-escape failed: ${r.stderr.trim()}`, {});
+    for (const u of r.stdout.trim().split(/\s+/)) if (u) units.add(u);
+  }
+  if (!units.size) return [];
+  const names = [...units].sort();
+  const r = await ctx.probe(sh`systemctl show --no-pager -p Id,LoadState -- ${names}`);
+  if (r.exitCode !== 0) throw new ModuleFailure(`systemctl show failed: ${r.stderr.trim()}`, {});
+  const masked = new Set<string>();
+  for (const block of r.stdout.split(/\n\s*\n/)) {
+    const id = /^Id=(.*)$/m.exec(block)?.[1];
+    if (id && /^LoadState=masked$/m.test(block)) masked.add(id);
+  }
+  // systemctl show prints the blocks in the order asked; a unit with no file shows Id= its name
+  return names.filter((u) => !masked.has(u));
+}
+
+export default defineModule({
+  name: 'swap',
+  description: 'Turns swap off now and across reboots: swapoff -a, fstab swap lines commented out, systemd swap units masked.',
+  params,
+  async check(ctx, p): Promise<Plan<State>> {
+    const r = await ctx.probe(PROBE);
+    if (r.exitCode !== 0) throw new ModuleFailure(`reading the swap state failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, {});
+    const active = activeSwaps(r.stdout.slice(0, r.stdout.indexOf('--systemd--')));
+    const systemd = section(r.stdout, 'systemd').startsWith('yes');
+    const buf = await ctx.readFile(p.fstab);
+    const before = buf === null ? null : buf.toString('utf8');
+    const edited = commentSwapLines(before ?? '');
+    const fstabChanged = before !== null && edited.text !== before;
+    const mask = systemd && p.mask_units ? await unitsToMask(ctx, r.stdout, edited.devices) : [];
+
+    const changed = active.length > 0 || mask.length > 0 || fstabChanged;
+    const diff: Diff[] = [];
+    if (fstabChanged) diff.push(contentDiff(p.fstab, Buffer.from(before), Buffer.from(edited.text)));
+    if (active.length || mask.length) {
+      diff.push({
+        label: 'swap',
+        before: { ...(active.length ? { active } : {}), ...(mask.length ? { unmasked_units: mask } : {}) },
+        after: { ...(active.length ? { active: [] } : {}), ...(mask.length ? { masked_units: mask } : {}) },
+      });
+    }
+    const what = [active.length ? `swapoff ${active.join(', ')}` : '', mask.length ? `mask ${mask.join(', ')}` : '', fstabChanged ? `comment out ${edited.devices.join(', ')} in ${p.fstab}` : ''];
+    return {
+      changed,
+      summary: changed ? what.filter(Boolean).join(', ') : 'swap is off and stays off',
+      diff,
+      result: { active_before: active, masked: mask, commented: fstabChanged ? edited.devices : [] },
+      state: { swapoff: active.length > 0, mask, fstab: p.fstab, fstabContent: fstabChanged ? edited.text : null },
+      ...(fstabChanged ? { effects: [{ path: p.fstab, state: 'file' as const, content: edited.text }] } : {}),
+    };
+  },
+  async apply(ctx, plan) {
+    const s = plan.state;
+    if (!s) return;
+    if (s.swapoff) await runOrFail(ctx, 'swapoff -a', 'swapoff -a');
+    if (s.mask.length) await runOrFail(ctx, sh`systemctl mask -- ${s.mask}`, `systemctl mask ${s.mask.join(' ')}`);
+    if (s.fstabContent !== null) await ctx.writeFile(s.fstab, s.fstabContent);
+    const left = activeSwaps((await runOrFail(ctx, 'cat /proc/swaps', 'reading /proc/swaps')).stdout);
+    if (left.length) throw new ModuleFailure(`swap is still on after swapoff -a: ${left.join(', ')}`, { active: left });
+  },
+});
