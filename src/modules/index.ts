@@ -14,14 +14,10 @@ import fail from './fail.js';
 import file from './file.js';
 import hosts_entries from './hosts_entries.js';
 import kernel_modules from './kernel_modules.js';
-import hosts_entries from './hosts_entries.js';
-import kernel_modules from './kernel_modules.js';
 import lineinfile from './lineinfile.js';
 import set_fact from './set_fact.js';
 import shell from './shell.js';
 import stat from './stat.js';
-import swap from './swap.js';
-import sysctl from './sysctl.js';
 import swap from './swap.js';
 import sysctl from './sysctl.js';
 import systemd from './systemd.js';
@@ -41,14 +37,10 @@ export type BuiltinModule =
   | 'file'
   | 'hosts_entries'
   | 'kernel_modules'
-  | 'hosts_entries'
-  | 'kernel_modules'
   | 'lineinfile'
   | 'set_fact'
   | 'shell'
   | 'stat'
-  | 'swap'
-  | 'sysctl'
   | 'swap'
   | 'sysctl'
   | 'systemd'
@@ -67,14 +59,10 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   file,
   hosts_entries,
   kernel_modules,
-  hosts_entries,
-  kernel_modules,
   lineinfile,
   set_fact,
   shell,
   stat,
-  swap,
-  sysctl,
   swap,
   sysctl,
   systemd,
