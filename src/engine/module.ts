@@ -22,6 +22,7 @@ export { ModuleFailure } from './errors.js';
 export { quote, sh } from './transport/shell-quote.js';
 import type { HttpClient, HttpReader } from './transport/http-api.js';
 export type { HttpClient, HttpReader, HttpRequest, HttpResponse } from './transport/http-api.js';
+export { HttpError } from './transport/http/errors.js';
 
 export interface CommandResult {
   readonly exitCode: number;

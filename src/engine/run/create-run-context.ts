@@ -4,6 +4,7 @@ import type { Redactor } from '../secret.js';
 import { dockerConnectionFactory } from '../transport/docker.js';
 import { LocalConnection } from '../transport/local.js';
 import { createSshConnectionFactory } from '../transport/ssh/index.js';
+import { createHttpConnectionFactory } from '../transport/http/index.js';
 import type { ConnectionFactory } from '../transport/transport.js';
 import { gatherFacts, factsToVars } from '../facts/gather.js';
 import { DEFAULT_FORKS, type PlaybookRunRequest } from '../run-playbooks.js';
@@ -22,6 +23,7 @@ export function connectionFactories(): Record<string, ConnectionFactory> {
     local: async (s) => new LocalConnection(s.host),
     docker: dockerConnectionFactory,
     ssh: createSshConnectionFactory(),
+    http: createHttpConnectionFactory(),
   };
 }
 
@@ -39,6 +41,7 @@ function abortable(factories: Readonly<Record<string, ConnectionFactory>>, signa
         get: (path, opts) => c.get(path, opts),
         close: () => c.close(),
         ...(c.http ? { http: c.http } : {}),
+        ...(c.shell === false ? { shell: false } : {}),
       };
     };
   }

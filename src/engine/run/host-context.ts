@@ -4,7 +4,7 @@
  * layers over one Connection, with the task's become and environment applied.
  */
 import { ModuleFailure } from '../errors.js';
-import type { ApplyContext, CommandOptions, CommandResult, ControllerFiles, HostContext, HttpClient, HttpReader } from '../module.js';
+import type { ApplyContext, CommandOptions, CommandResult, ControllerFiles, HostContext, HttpClient, HttpReader, HttpResponse } from '../module.js';
 import type { BecomeOptions, Connection } from '../transport/transport.js';
 import { statOnHost } from './host-files.js';
 import type { PredictedFiles } from './predicted-files.js';
@@ -44,7 +44,27 @@ async function httpClient(o: HostContextOptions): Promise<HttpClient> {
       `this module talks to an HTTP API, but host '${o.host}' uses connection '${conn.kind}'; set tsplay_connection: http and tsplay_http_url for it`,
     );
   }
-  return conn.http;
+  return logged(conn.http, o.debug);
+}
+
+/** Each call shown at -vv as `http: METHOD path → status` (paths only: no bodies, headers or query values). */
+function logged(client: HttpClient, debug: (message: string) => void): HttpClient {
+  const call = async <T>(method: string, path: string, send: () => Promise<HttpResponse<T>>): Promise<HttpResponse<T>> => {
+    const shown = path.split('?')[0];
+    try {
+      const res = await send();
+      debug(`http: ${method} ${shown} → ${res.status}`);
+      return res;
+    } catch (e) {
+      debug(`http: ${method} ${shown} failed`);
+      throw e;
+    }
+  };
+  return {
+    get: (path, opts) => call('GET', path, () => client.get(path, opts)),
+    read: (req) => call(req.method, req.path, () => client.read(req)),
+    request: (req) => call(req.method, req.path, () => client.request(req)),
+  };
 }
 
 /** Only the reading half of the client: check never gets `request`. */

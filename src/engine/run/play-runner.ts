@@ -97,7 +97,8 @@ async function gatherFacts(r: NodeRunner, batch: readonly string[]): Promise<voi
           try {
             const vars = taskVars(rc, ps, h, fromPlay(ps.play));
             const conn = await rc.connections.get(rc.inventory.connectionSettings(h, vars));
-            hs.facts = await rc.facts.gather((cmd) => conn.exec(cmd, { quick: true }));
+            // an API host (tsplay_connection: http) has no shell to gather facts with: it gets none
+            if (conn.shell !== false) hs.facts = await rc.facts.gather((cmd) => conn.exec(cmd, { quick: true }));
             hs.factsGathered = true;
           } catch (e) {
             const unreachable = e instanceof UnreachableError;

@@ -58,6 +58,8 @@ export interface Connection {
   close(): Promise<void>;
   /** the host's HTTP API, on connections that speak HTTP (kind 'http') */
   readonly http?: HttpClient;
+  /** false on connections that cannot run commands (kind 'http'): exec/put/get fail there and facts are not gathered */
+  readonly shell?: boolean;
 }
 
 /** Settings a connection is opened with, taken from the host's variables. */

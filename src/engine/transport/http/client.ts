@@ -1,0 +1,295 @@
+/**
+ * The HTTP client of one host: one axios instance with its own keep-alive
+ * agents (TLS verified unless the host says otherwise), the host's auth
+ * strategy, timeouts, retries on 429/503 and on reset connections of
+ * idempotent requests, one re-login per request when the session expired,
+ * and a clear error for every other status.
+ */
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { MASK } from '../../secret.js';
+import { TsplayError } from '../../errors.js';
+import type { HttpClient, HttpRequest, HttpResponse } from '../http-api.js';
+import { apiMessage } from './api-message.js';
+import type { HttpAuth, RawResponse } from './auth.js';
+import { HttpError, HttpUnreachableError, networkFailure } from './errors.js';
+import { backoffMs, retryableNetworkError, retryableStatus, retryAfterMs, sleep } from './retry.js';
+import { safeUrl } from './safe-url.js';
+import type { HttpSettings } from './settings.js';
+
+/** Response headers a caller never sees: they carry the session. */
+const HIDDEN_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['set-cookie', 'x-xsrf-token', 'vmware-api-session-id', 'authorization']);
+const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'PUT', 'DELETE']);
+
+export interface HttpClientOptions {
+  readonly settings: HttpSettings;
+  readonly auth: HttpAuth;
+  /** PEM of the CA file (tsplay_http_ca_file), already read */
+  readonly ca?: Buffer;
+  /** a line per request, retry and login, for debugging (no secrets) */
+  readonly log?: (line: string) => void;
+  /** for tests: the jitter source and the wait */
+  readonly random?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+interface Sent {
+  readonly res: RawResponse;
+  readonly attempts: number;
+}
+
+export class AxiosHttpClient implements HttpClient {
+  readonly #s: HttpSettings;
+  readonly #auth: HttpAuth;
+  readonly #axios: AxiosInstance;
+  readonly #agents: { http: HttpAgent; https: HttpsAgent };
+  readonly #o: HttpClientOptions;
+  #login: Promise<void> | undefined;
+  /** bumped by every login, so concurrent requests that hit an expired session log in once */
+  #generation = 0;
+
+  constructor(o: HttpClientOptions) {
+    this.#o = o;
+    this.#s = o.settings;
+    this.#auth = o.auth;
+    this.#agents = {
+      http: new HttpAgent({ keepAlive: true }),
+      https: new HttpsAgent({ keepAlive: true, rejectUnauthorized: o.settings.validateCerts, ...(o.ca ? { ca: o.ca } : {}) }),
+    };
+    this.#axios = axios.create({
+      timeout: o.settings.timeoutMs,
+      maxRedirects: 0,
+      proxy: false,
+      responseType: 'text',
+      transformRequest: [(d: unknown) => d],
+      transformResponse: [(d: unknown) => d],
+      validateStatus: () => true,
+      httpAgent: this.#agents.http,
+      httpsAgent: this.#agents.https,
+    });
+  }
+
+  get<T = unknown>(path: string, opts: Omit<HttpRequest, 'method' | 'path' | 'body'> = {}): Promise<HttpResponse<T>> {
+    return this.#call<T>({ ...opts, method: 'GET', path }, true);
+  }
+
+  read<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    return this.#call<T>(req, true);
+  }
+
+  request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    return this.#call<T>(req, IDEMPOTENT.has(req.method));
+  }
+
+  /** Opens the session when the auth mode has one (a no-op for basic and none). */
+  async connect(): Promise<void> {
+    try {
+      if (!this.#auth.ready()) await this.#relogin(this.#generation);
+    } catch (e) {
+      throw this.#scrub(e);
+    }
+  }
+
+  /** Ends the session (best effort) and the kept-alive sockets. */
+  async close(): Promise<void> {
+    try {
+      if (this.#auth.logout && this.#auth.ready()) await this.#auth.logout((r) => this.#raw(r));
+    } catch {
+      // the session times out on the server anyway
+    }
+    this.#agents.http.destroy();
+    this.#agents.https.destroy();
+  }
+
+  async #call<T>(req: HttpRequest, idempotent: boolean): Promise<HttpResponse<T>> {
+    try {
+      if (!this.#auth.ready()) await this.#relogin(this.#generation);
+      let relogged = false;
+      for (;;) {
+        const generation = this.#generation;
+        const { res, attempts } = await this.#send(req, idempotent, this.#auth.headers());
+        if (res.status >= 200 && res.status < 300) return shape<T>(res);
+        if (!relogged && this.#auth.onRejected(res) === 'relogin') {
+          relogged = true;
+          this.#log(`${req.method} ${this.#where(req)}: session expired (${res.status}), logging in again`);
+          await this.#relogin(generation);
+          continue;
+        }
+        if (req.accept?.includes(res.status)) return shape<T>(res);
+        throw this.#failure(req, res, attempts);
+      }
+    } catch (e) {
+      throw this.#scrub(e);
+    }
+  }
+
+  /** Logs in once for everyone who saw the session of `generation` fail. */
+  async #relogin(generation: number): Promise<void> {
+    if (this.#generation !== generation && this.#auth.ready()) return;
+    if (!this.#login) {
+      this.#log(`login (${this.#auth.kind}) at ${safeUrl(this.#s.url)}`);
+      this.#login = this.#auth
+        .login((r) => this.#raw(r))
+        .then(() => {
+          this.#generation++;
+        })
+        .finally(() => {
+          this.#login = undefined;
+        });
+    }
+    await this.#login;
+  }
+
+  async #raw(req: HttpRequest): Promise<RawResponse> {
+    return (await this.#send(req, false, {})).res;
+  }
+
+  /** Sends with the retry policy; returns the last answer, throws only when no answer came. */
+  async #send(req: HttpRequest, idempotent: boolean, authHeaders: Readonly<Record<string, string>>): Promise<Sent> {
+    const { retry } = this.#s;
+    const url = this.#url(req);
+    const body = encodeBody(req.body);
+    const headers: Record<string, string> = {
+      'user-agent': 'tsplay',
+      accept: 'application/json, text/xml;q=0.9, */*;q=0.8',
+      ...(body.type ? { 'content-type': body.type } : {}),
+      ...lowerKeys(req.headers ?? {}),
+      ...authHeaders,
+    };
+    for (let attempt = 1; ; attempt++) {
+      const t0 = performance.now();
+      let r: AxiosResponse<string>;
+      try {
+        r = await this.#axios.request<string>({ method: req.method, url: url.toString(), headers, ...(body.data !== undefined ? { data: body.data } : {}) });
+      } catch (e) {
+        const err = e as { code?: string; message?: string };
+        if (attempt <= retry.retries && retryableNetworkError(err.code, err.message, idempotent)) {
+          const wait = backoffMs(retry, attempt - 1, undefined, this.#o.random);
+          this.#log(`${req.method} ${safeUrl(url)}: ${err.code ?? err.message}, retry ${attempt}/${retry.retries} in ${Math.round(wait)} ms`);
+          await (this.#o.sleep ?? sleep)(wait);
+          continue;
+        }
+        throw networkFailure(this.#s.host, safeUrl(url), { code: err.code, message: err.message ?? '' }, this.#s.timeoutMs);
+      }
+      const res = toRaw(r);
+      this.#log(`${req.method} ${safeUrl(url)} → ${res.status} (${Math.round(performance.now() - t0)} ms)`);
+      if (retryableStatus(res.status) && attempt <= retry.retries) {
+        const wait = backoffMs(retry, attempt - 1, retryAfterMs(headerText(res, 'retry-after')), this.#o.random);
+        this.#log(`${req.method} ${safeUrl(url)}: ${res.status}, retry ${attempt}/${retry.retries} in ${Math.round(wait)} ms`);
+        await (this.#o.sleep ?? sleep)(wait);
+        continue;
+      }
+      return { res, attempts: attempt };
+    }
+  }
+
+  #url(req: HttpRequest): URL {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(req.path) || req.path.startsWith('//')) {
+      throw new HttpError({ host: this.#s.host, method: req.method, url: safeUrl(this.#s.url), status: 0, apiMessage: `the path must be relative to tsplay_http_url, found an absolute URL` });
+    }
+    const url = new URL(this.#s.url.toString());
+    const [path, search] = splitQuery(req.path);
+    url.pathname = `${this.#s.url.pathname.replace(/\/+$/, '')}${path.startsWith('/') ? '' : '/'}${path}`;
+    const params = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(req.query ?? {})) {
+      if (Array.isArray(v)) for (const item of v as readonly string[]) params.append(k, item);
+      else params.append(k, String(v));
+    }
+    url.search = params.toString();
+    return url;
+  }
+
+  #where(req: HttpRequest): string {
+    return safeUrl(this.#url(req));
+  }
+
+  #failure(req: HttpRequest, res: RawResponse, attempts: number): TsplayError {
+    const api = apiMessage(res.data);
+    const fields = {
+      host: this.#s.host,
+      method: req.method,
+      url: this.#where(req),
+      status: res.status,
+      ...(res.statusText ? { statusText: res.statusText } : {}),
+      ...(api.message ? { apiMessage: api.message } : {}),
+      ...(api.code !== undefined ? { apiCode: api.code } : {}),
+      attempts,
+    };
+    if (res.status === 401) {
+      return new HttpUnreachableError(this.#s.host, 'auth', `${req.method} ${fields.url}: authentication failed (401)${api.message ? `: ${api.message}` : ''}`, {
+        hint: this.#auth.kind === 'none' ? 'the API wants credentials: set tsplay_http_auth, tsplay_http_user and tsplay_http_password' : 'check tsplay_http_user and tsplay_http_password',
+      });
+    }
+    const hint = retryableStatus(res.status)
+      ? `the API kept answering ${res.status}; raise tsplay_http_retries or tsplay_http_retry_max_delay, or run with fewer forks`
+      : undefined;
+    return new HttpError(fields, hint ? { hint } : {});
+  }
+
+  /** Removes every credential and session token from an error's text. */
+  #scrub(e: unknown): unknown {
+    if (!(e instanceof Error)) return e;
+    const secrets = this.#auth.secrets().filter((s) => s.length >= 3);
+    if (secrets.length === 0) return e;
+    const clean = (t: string): string => secrets.reduce((acc, s) => acc.split(s).join(MASK), t);
+    e.message = clean(e.message);
+    if (TsplayError.isInstance(e) && e.hint) (e as { hint: string | undefined }).hint = clean(e.hint);
+    if (e instanceof HttpError && e.apiMessage) (e as { apiMessage: string | undefined }).apiMessage = clean(e.apiMessage);
+    return e;
+  }
+
+  #log(line: string): void {
+    this.#o.log?.(`${this.#s.host}: http ${line}`);
+  }
+}
+
+function splitQuery(path: string): [string, string] {
+  const i = path.indexOf('?');
+  return i < 0 ? [path, ''] : [path.slice(0, i), path.slice(i + 1)];
+}
+
+function lowerKeys(h: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function encodeBody(body: unknown): { data?: string | Buffer; type?: string } {
+  if (body === undefined) return {};
+  if (typeof body === 'string') return { data: body };
+  if (Buffer.isBuffer(body)) return { data: body };
+  return { data: JSON.stringify(body), type: 'application/json' };
+}
+
+function toRaw(r: AxiosResponse<string>): RawResponse {
+  const headers: Record<string, string | readonly string[]> = {};
+  for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) {
+    if (v === undefined || v === null) continue;
+    headers[k.toLowerCase()] = Array.isArray(v) ? v.map(String) : String(v);
+  }
+  const text = typeof r.data === 'string' ? r.data : r.data === undefined || r.data === null ? '' : String(r.data);
+  return { status: r.status, statusText: r.statusText ?? '', headers, data: parseBody(text, headerText({ headers } as RawResponse, 'content-type')) };
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (text !== '' && (/json/i.test(contentType ?? '') || (!contentType && /^\s*[[{]/.test(text)))) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+function headerText(res: Pick<RawResponse, 'headers'>, name: string): string | undefined {
+  const v = res.headers[name];
+  return v === undefined ? undefined : typeof v === 'string' ? v : v.join(', ');
+}
+
+function shape<T>(res: RawResponse): HttpResponse<T> {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(res.headers)) if (!HIDDEN_RESPONSE_HEADERS.has(k)) headers[k] = typeof v === 'string' ? v : v.join(', ');
+  return { status: res.status, headers, data: res.data as T };
+}

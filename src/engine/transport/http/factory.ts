@@ -1,0 +1,72 @@
+/**
+ * The connection factory for `tsplay_connection: http`. The ConnectionPool
+ * calls it once per host, on the host's first task: it reads the host's
+ * settings, builds its auth strategy and client, and (for session auth)
+ * logs in, so a manager that cannot be reached or refuses the credentials
+ * makes the host unreachable right there.
+ */
+import { readFile } from 'node:fs/promises';
+import { ConnectionVarError } from '../../inventory/errors.js';
+import type { ConnectionFactory, ConnectionSettings } from '../transport.js';
+import { BasicAuth, NoAuth, type Credentials, type HttpAuth } from './auth.js';
+import { AxiosHttpClient, type HttpClientOptions } from './client.js';
+import { HttpConnection } from './connection.js';
+import { NsxSessionAuth } from './nsx-session.js';
+import { httpSettings, type HttpSettings } from './settings.js';
+import { VsphereSoapAuth } from './vsphere-soap.js';
+
+export interface HttpFactoryOptions {
+  /** a line per request, retry and login (no secrets) */
+  readonly log?: (line: string) => void;
+  /** for tests: no real waits between retries */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+export function authFor(s: HttpSettings): HttpAuth {
+  if (s.auth === 'none') return new NoAuth();
+  const creds: Credentials = { user: s.user!, password: s.password! };
+  switch (s.auth) {
+    case 'basic':
+      return new BasicAuth(creds);
+    case 'nsx_session':
+      return new NsxSessionAuth(s.host, creds);
+    case 'vsphere_soap':
+      return new VsphereSoapAuth(s.host, creds);
+  }
+}
+
+async function readCa(s: HttpSettings): Promise<Buffer | undefined> {
+  if (s.caFile === undefined) return undefined;
+  try {
+    return await readFile(s.caFile);
+  } catch (e) {
+    throw new ConnectionVarError(s.host, `tsplay_http_ca_file ${s.caFile} cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Opens the HTTP connection of one host. */
+export async function openHttpConnection(settings: ConnectionSettings, opts: HttpFactoryOptions = {}): Promise<HttpConnection> {
+  const s = httpSettings(settings);
+  const ca = await readCa(s);
+  const clientOptions: HttpClientOptions = {
+    settings: s,
+    auth: authFor(s),
+    ...(ca ? { ca } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    ...(opts.random ? { random: opts.random } : {}),
+  };
+  const client = new AxiosHttpClient(clientOptions);
+  try {
+    await client.connect();
+  } catch (e) {
+    await client.close();
+    throw e;
+  }
+  return new HttpConnection(settings.host, client);
+}
+
+export function createHttpConnectionFactory(opts: HttpFactoryOptions = {}): ConnectionFactory {
+  return (settings) => openHttpConnection(settings, opts);
+}
