@@ -123,6 +123,7 @@ export function renderConfig(s: ContainerdSettings): string {
       `config ${misplaced.join(', ')} belongs to config version ${version === 2 ? 3 : 2}, but containerd ${s.major}.x reads version ${version}: containerd would ignore it`,
     );
   }
+  checkValues(overrides, 'config');
   const tree = mergeOverrides(generatedConfig(s), overrides);
   let body: string;
   try {
@@ -131,6 +132,20 @@ export function renderConfig(s: ContainerdSettings): string {
     throw new ContainerdConfigError(`config overrides cannot be written as TOML: ${e instanceof Error ? e.message : String(e)}`);
   }
   return HEADER(s.major, version) + body.trimEnd() + '\n';
+}
+
+/** Values a YAML map can hold that TOML cannot: null outside a table (where it removes a key), and anything not data. */
+function checkValues(v: unknown, path: string): void {
+  if (Array.isArray(v)) {
+    v.forEach((item, i) => {
+      if (item === null || item === undefined) throw new ContainerdConfigError(`${path}[${i}]: null is not a TOML value (null removes a key only as a table's value)`);
+      checkValues(item, `${path}[${i}]`);
+    });
+  } else if (isTable(v)) {
+    for (const [k, item] of Object.entries(v)) checkValues(item, `${path}.${k}`);
+  } else if (v !== null && !['string', 'number', 'boolean'].includes(typeof v)) {
+    throw new ContainerdConfigError(`${path}: a ${typeof v} is not a TOML value`);
+  }
 }
 
 /** Whether two config texts say the same to containerd (comments, layout and key order aside); unparsable text never does. */
