@@ -45,7 +45,7 @@ const reps = quick
   : { version: 20, syntax: 10, perTask: 5, spawnFloor: 200 };
 const N = 1000;
 
-if (!existsSync(join(repo, 'dist/cli/main.js'))) {
+if (!existsSync(join(repo, 'dist/bundle/main.js'))) {
   process.stderr.write('dist/ is missing: run `npm run build` first\n');
   process.exit(2);
 }

@@ -57,7 +57,7 @@ const opts = { hosts: 10, tasks: 20, bigHosts: 100, quick: false, json: false, a
 const REPS = 3;
 const START_WIDTH = 10; // docker runs in flight at once
 
-if (!existsSync(join(repo, 'dist/cli/main.js'))) {
+if (!existsSync(join(repo, 'dist/bundle/main.js'))) {
   process.stderr.write('dist/ is missing: run `npm run build` first\n');
   process.exit(2);
 }

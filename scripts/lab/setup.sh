@@ -30,13 +30,15 @@ ROOTFS_PACKAGES=openssh-server,python3,sudo,iproute2,procps,kmod,systemd,systemd
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
 
-# The hash of the build inputs: this script, then every file under images/
-# (path and content, in byte order of the path). test/lab/images.ts computes
-# the same hash; keep the two in step.
+# The hash of the image build inputs: the rootfs package list, the build_base
+# and build_image functions below, then every file under images/ (path and
+# content, in byte order of the path). Other parts of this script (host
+# packages, the engine start) do not change the tag, so editing them does not
+# rebuild the images.
 lab_tag() {
   {
-    printf '%s\n' "setup.sh"
-    cat "$LAB_DIR/setup.sh"
+    printf '%s\n' "$ROOTFS_PACKAGES"
+    declare -f build_base build_image
     (cd "$LAB_DIR" && find images -type f | LC_ALL=C sort) | while IFS= read -r f; do
       printf '%s\n' "$f"
       cat "$LAB_DIR/$f"
@@ -44,16 +46,6 @@ lab_tag() {
   } | sha256sum | cut -c1-12
 }
 
-if [[ "${1:-}" == "--tag" ]]; then lab_tag; exit 0; fi
-
-[[ $(id -u) -eq 0 ]] || die "run as root (it installs packages and starts dockerd)"
-
-# Several test runs may start at once; only one sets the lab up at a time.
-# (dockerd is started with this descriptor closed, or it would hold the lock
-# for as long as it runs.)
-LOCK=/var/lock/tsplay-lab.lock
-exec 9>"$LOCK"
-flock -w "${TSPLAY_LAB_LOCK_WAIT:-900}" 9 || die "another lab set-up holds $LOCK"
 
 install_packages() {
   local missing=()
@@ -133,6 +125,18 @@ prune_old() {
     if docker image rm "$ref" >/dev/null 2>&1; then log "removed old image $ref"; fi
   done
 }
+
+# (after the functions: the tag hashes build_base and build_image)
+if [[ "${1:-}" == "--tag" ]]; then lab_tag; exit 0; fi
+
+[[ $(id -u) -eq 0 ]] || die "run as root (it installs packages and starts dockerd)"
+
+# Several test runs may start at once; only one sets the lab up at a time.
+# (dockerd is started with this descriptor closed, or it would hold the lock
+# for as long as it runs.)
+LOCK=/var/lock/tsplay-lab.lock
+exec 9>"$LOCK"
+flock -w "${TSPLAY_LAB_LOCK_WAIT:-900}" 9 || die "another lab set-up holds $LOCK"
 
 install_packages
 start_engine
