@@ -15,6 +15,8 @@ import file from './file.js';
 import hosts_entries from './hosts_entries.js';
 import kernel_modules from './kernel_modules.js';
 import lineinfile from './lineinfile.js';
+import nsx_dfw from './nsx_dfw.js';
+import nsx_spoofguard from './nsx_spoofguard.js';
 import set_fact from './set_fact.js';
 import shell from './shell.js';
 import stat from './stat.js';
@@ -38,6 +40,8 @@ export type BuiltinModule =
   | 'hosts_entries'
   | 'kernel_modules'
   | 'lineinfile'
+  | 'nsx_dfw'
+  | 'nsx_spoofguard'
   | 'set_fact'
   | 'shell'
   | 'stat'
@@ -60,6 +64,8 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   hosts_entries,
   kernel_modules,
   lineinfile,
+  nsx_dfw,
+  nsx_spoofguard,
   set_fact,
   shell,
   stat,
