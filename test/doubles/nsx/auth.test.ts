@@ -1,0 +1,102 @@
+/** Authentication: basic, sessions with JSESSIONID + XSRF, expiry, logout; the documented statuses and bodies. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNsxEmulator, type NsxEmulator } from './index.js';
+import { basic, testClient } from './test-client.js';
+
+let nsx: NsxEmulator;
+beforeAll(async () => {
+  nsx = await startNsxEmulator({ users: { admin: 'pw', 'ops@corp.local': 's3cret' } });
+});
+afterAll(() => nsx.close());
+
+const GROUPS = '/infra/domains/default/groups';
+
+async function login(user: string, password: string): Promise<{ status: number; cookie?: string; xsrf?: string }> {
+  const r = await testClient(nsx, {}).raw('POST', '/api/session/create', {
+    body: new URLSearchParams({ j_username: user, j_password: password }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const setCookie = r.headers.get('set-cookie') ?? '';
+  const cookie = /JSESSIONID=[^;]+/.exec(setCookie)?.[0];
+  return { status: r.status, ...(cookie ? { cookie } : {}), ...(r.headers.get('x-xsrf-token') ? { xsrf: r.headers.get('x-xsrf-token')! } : {}) };
+}
+
+const CREDENTIALS_ERROR = {
+  httpStatus: 'FORBIDDEN', error_code: 403, module_name: 'common-services',
+  error_message: 'The credentials were incorrect or the account specified has been locked.', related_errors: [],
+};
+
+describe('basic auth', () => {
+  it.each([
+    { name: 'right password', headers: basic('admin', 'pw'), status: 200 },
+    { name: 'remote user@domain', headers: basic('ops@corp.local', 's3cret'), status: 200 },
+    { name: 'wrong password', headers: basic('admin', 'nope'), status: 403 },
+    { name: 'unknown user', headers: basic('root', 'pw'), status: 403 },
+    { name: 'no credentials', headers: {}, status: 403 },
+    { name: 'not basic', headers: { authorization: 'Bearer x' }, status: 403 },
+  ])('$name → $status', async ({ headers, status }) => {
+    const r = await testClient(nsx, headers).get(GROUPS);
+    expect(r.status).toBe(status);
+    if (status === 403) expect(r.body).toEqual(CREDENTIALS_ERROR);
+  });
+});
+
+describe('session auth', () => {
+  it('login sets JSESSIONID and x-xsrf-token; calls with both work; logout ends the session', async () => {
+    const s = await login('admin', 'pw');
+    expect(s.status).toBe(200);
+    expect(s.cookie).toMatch(/^JSESSIONID=/);
+    expect(s.xsrf).toBeTruthy();
+    const api = testClient(nsx, { cookie: s.cookie!, 'x-xsrf-token': s.xsrf! });
+    expect((await api.patch(`${GROUPS}/s1`, {})).status).toBe(200);
+    expect(nsx.state.get(`${GROUPS}/s1`)?.['_create_user']).toBe('admin');
+    expect((await api.raw('POST', '/api/session/destroy')).status).toBe(200);
+    expect((await api.get(GROUPS)).status).toBe(401);
+  });
+
+  it('a wrong login is 403 with the credentials error and no cookie', async () => {
+    const s = await login('admin', 'bad');
+    expect(s.status).toBe(403);
+    expect(s.cookie).toBeUndefined();
+  });
+
+  it.each([
+    { name: 'missing XSRF token', xsrf: undefined },
+    { name: 'wrong XSRF token', xsrf: 'forged' },
+  ])('$name → 403 error_code 98', async ({ xsrf }) => {
+    const s = await login('admin', 'pw');
+    const r = await testClient(nsx, { cookie: s.cookie!, ...(xsrf ? { 'x-xsrf-token': xsrf } : {}) }).get(GROUPS);
+    expect(r.status).toBe(403);
+    expect(r.body).toMatchObject({ error_code: 98, module_name: 'common-services' });
+  });
+
+  it('an expired session is 401 until the client logs in again', async () => {
+    const s = await login('admin', 'pw');
+    const api = testClient(nsx, { cookie: s.cookie!, 'x-xsrf-token': s.xsrf! });
+    expect((await api.get(GROUPS)).status).toBe(200);
+    expect(nsx.sessions.expireAll()).toBeGreaterThan(0);
+    expect(nsx.sessions.count).toBe(0);
+    const r = await api.get(GROUPS);
+    expect(r.status).toBe(401);
+    expect(r.body.error_code).toBe(401);
+    const again = await login('admin', 'pw');
+    expect((await testClient(nsx, { cookie: again.cookie!, 'x-xsrf-token': again.xsrf! }).get(GROUPS)).status).toBe(200);
+  });
+
+  it('sessionExpiredStatus: 403 answers an expired session with 403 error_code 98', async () => {
+    const other = await startNsxEmulator({ users: { admin: 'pw' }, sessionExpiredStatus: 403 });
+    try {
+      const r = await testClient(other, { cookie: 'JSESSIONID=stale', 'x-xsrf-token': 'x' }).get(GROUPS);
+      expect(r.status).toBe(403);
+      expect(r.body.error_code).toBe(98);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('the session login is not logged with its password', () => {
+    const logins = nsx.requests.filter((r) => r.path === '/api/session/create');
+    expect(logins.length).toBeGreaterThan(0);
+    expect(JSON.stringify(logins)).not.toContain('pw');
+  });
+});
