@@ -38,7 +38,7 @@ export function retryAfterMs(value: string | undefined, now = Date.now()): numbe
 export function backoffMs(s: RetrySettings, retry: number, retryAfter: number | undefined, random: () => number = Math.random): number {
   if (retryAfter !== undefined) return Math.min(retryAfter, Math.max(RETRY_AFTER_CAP_MS, s.maxDelayMs));
   const exp = Math.min(s.maxDelayMs, s.baseDelayMs * 2 ** retry);
-  return Math.min(s.maxDelayMs, exp * (0.8 + 0.4 * random()));
+  return Math.round(Math.min(s.maxDelayMs, exp * (0.8 + 0.4 * random())));
 }
 
 export function sleep(ms: number): Promise<void> {
