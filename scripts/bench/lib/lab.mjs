@@ -113,6 +113,8 @@ export async function waitForBanner(port, timeoutMs = 30_000) {
       const end = (v) => { s.destroy(); done(v); };
       s.once('data', (b) => end(b.toString('latin1').startsWith('SSH-')));
       s.once('error', () => end(false));
+      // docker-proxy accepts and then closes while sshd is still starting: no data, no error
+      s.once('close', () => end(false));
       s.setTimeout(1_000, () => end(false));
     });
     if (ok) return;
