@@ -4,6 +4,8 @@
  * modules add their own names at run time).
  */
 import apt from './apt.js';
+import apt_pin from './apt_pin.js';
+import apt_repo from './apt_repo.js';
 import assert from './assert.js';
 import blockinfile from './blockinfile.js';
 import command from './command.js';
@@ -29,6 +31,8 @@ import type { AnyModule } from '../engine/module.js';
 
 export type BuiltinModule =
   | 'apt'
+  | 'apt_pin'
+  | 'apt_repo'
   | 'assert'
   | 'blockinfile'
   | 'command'
@@ -53,6 +57,8 @@ export type BuiltinModule =
 
 export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   apt,
+  apt_pin,
+  apt_repo,
   assert,
   blockinfile,
   command,
