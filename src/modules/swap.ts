@@ -33,10 +33,13 @@ interface State {
 const PROBE = [
   'cat /proc/swaps',
   'echo --systemd--',
-  'if [ -d /run/systemd/system ]; then echo yes;',
-  'echo --units--; systemctl list-units --type swap --all --plain --no-legend --no-pager;',
-  'echo --files--; systemctl list-unit-files --type swap --plain --no-legend --no-pager; fi',
-].join(' ');
+  'if [ -d /run/systemd/system ]; then echo yes',
+  'echo --units--',
+  'systemctl list-units --type swap --all --plain --no-legend --no-pager',
+  'echo --files--',
+  'systemctl list-unit-files --type swap --plain --no-legend --no-pager; fi',
+  'true', // list-unit-files exits 1 when it lists nothing
+].join('; ');
 
 function section(out: string, name: string): string {
   const start = out.indexOf(`--${name}--\n`);
@@ -108,7 +111,12 @@ export default defineModule({
     const s = plan.state;
     if (!s) return;
     if (s.swapoff) await runOrFail(ctx, 'swapoff -a', 'swapoff -a');
-    if (s.mask.length) await runOrFail(ctx, sh`systemctl mask -- ${s.mask}`, `systemctl mask ${s.mask.join(' ')}`);
+    if (s.mask.length) {
+      const r = await ctx.run(sh`systemctl mask -- ${s.mask}`);
+      // "Unit … does not exist, proceeding anyway." is how systemd masks a unit it has not loaded: not the error
+      const why = r.stderr.split('\n').filter((l) => l.trim() && !l.includes('proceeding anyway')).join('; ');
+      if (r.exitCode !== 0) throw new ModuleFailure(`masking ${s.mask.join(', ')} failed: ${why || `exit ${r.exitCode}`}`, { rc: r.exitCode, units: s.mask });
+    }
     if (s.fstabContent !== null) await ctx.writeFile(s.fstab, s.fstabContent);
     const left = activeSwaps((await runOrFail(ctx, 'cat /proc/swaps', 'reading /proc/swaps')).stdout);
     if (left.length) throw new ModuleFailure(`swap is still on after swapoff -a: ${left.join(', ')}`, { active: left });
