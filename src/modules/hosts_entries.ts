@@ -12,6 +12,7 @@
  * keeps its inode, mode and owner, but a crash during that copy can leave it
  * short. The result says which way was taken (`written_in_place`).
  */
+import { randomBytes } from 'node:crypto';
 import { defineModule, ModuleFailure, sh, Type, type HostContext, type Plan } from '../engine/module.js';
 import { contentDiff, sha256 } from './support/content-diff.js';
 import { statDest } from './support/content-write.js';
@@ -86,9 +87,12 @@ export default defineModule({
       await ctx.writeFile(s.path, s.content);
       return { result: { written_in_place: false } };
     }
-    const staged = `${parentDir(s.path)}/.${baseName(s.path)}.tsplay-staged`;
+    const staged = `${parentDir(s.path)}/.${baseName(s.path)}.tsplay-${randomBytes(4).toString('hex')}`;
+    const size = Buffer.byteLength(s.content);
     await ctx.writeFile(staged, s.content, { mode: '0600' });
-    await runOrFail(ctx, sh`cat ${staged} > ${s.path}; rc=$?; rm -f ${staged}; exit $rc`, `writing ${s.path} in place`);
+    // the copy starts only once the staged file is whole; rm runs whatever happens
+    const copy = sh`if [ "$(wc -c < ${staged})" -eq ${size} ]; then cat ${staged} > ${s.path}; else echo "staged copy is incomplete" >&2; false; fi`;
+    await runOrFail(ctx, `${copy}; rc=$?; rm -f ${sh`${staged}`}; exit $rc`, `writing ${s.path} in place`);
     const info = await ctx.stat(s.path, { checksum: true });
     if (info?.checksum !== sha256(s.content)) throw new ModuleFailure(`${s.path} does not hold the new content after writing it in place`, { path: s.path });
     ctx.warn(`${s.path} is a mount point (a bind-mounted file): written in place, not atomically`);
