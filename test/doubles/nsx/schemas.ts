@@ -84,8 +84,9 @@ export const EXPRESSION_SCHEMAS: Readonly<Record<string, Schema>> = {
 export const SERVICE_ENTRY_SCHEMAS: Readonly<Record<string, Schema>> = {
   L4PortSetServiceEntry: resource(['L4PortSetServiceEntry'], {
     l4_protocol: oneOf('TCP', 'UDP'),
-    destination_ports: strings(15),
-    source_ports: strings(15),
+    // at most 15 ports, a range counting 2: checked in validate.ts (portProblems)
+    destination_ports: strings(),
+    source_ports: strings(),
   }, ['l4_protocol']),
   ICMPTypeServiceEntry: resource(['ICMPTypeServiceEntry'], {
     protocol: oneOf('ICMPv4', 'ICMPv6'),

@@ -23,16 +23,17 @@ function validatorFor(schemas: Readonly<Record<string, object>>, resourceType: s
 }
 
 function describe(e: ErrorObject, where: string, resourceType: string): string {
-  const field = `${where}${e.instancePath.replaceAll('/', '.').replace(/^\./, where ? '.' : '')}` || resourceType;
+  const join = (...parts: string[]): string => parts.filter(Boolean).join('.');
+  const field = join(where, e.instancePath.split('/').filter(Boolean).join('.'));
   switch (e.keyword) {
     case 'additionalProperties':
-      return `Field '${field ? `${field}.` : ''}${String(e.params['additionalProperty'])}' is not a recognized field of ${resourceType}.`;
+      return `Field '${join(field, String(e.params['additionalProperty']))}' is not a recognized field of ${resourceType}.`;
     case 'enum':
       return `Field '${field}' has an invalid value; allowed: ${(e.params['allowedValues'] as unknown[]).join(', ')}.`;
     case 'required':
-      return `Field '${field ? `${field}.` : ''}${String(e.params['missingProperty'])}' is required for ${resourceType}.`;
+      return `Field '${join(field, String(e.params['missingProperty']))}' is required for ${resourceType}.`;
     default:
-      return `Field '${field}' ${e.message ?? 'is invalid'}.`;
+      return `Field '${field || resourceType}' ${e.message ?? 'is invalid'}.`;
   }
 }
 
