@@ -2,21 +2,27 @@
 # The tsplay test lab: makes a fresh Debian 12 machine (as root) ready for the
 # test suite, skipping whatever is already there.
 #
-#   1. installs docker.io, debootstrap and ansible-core (apt-get update only if
-#      one of them is missing);
+#   1. installs docker.io, debootstrap, ansible-core, golang-go and
+#      golang-github-vmware-govmomi-dev (apt-get update only if one of them is
+#      missing);
 #   2. starts dockerd in the background unless `docker info` already answers
 #      (one engine per machine, on the default socket; log in $TSPLAY_DOCKERD_LOG);
 #   3. builds the lab images unless they exist: a Debian bookworm rootfs from
 #      debootstrap, imported as tsplay-lab/base:<tag>, then tsplay-lab/systemd:<tag>
 #      and tsplay-lab/sshd:<tag> built FROM it. <tag> is a hash of this script
-#      and of scripts/lab/images/**, so changing them rebuilds the lab.
+#      and of scripts/lab/images/**, so changing them rebuilds the lab;
+#   4. builds vcsim, govmomi's vCenter simulator (test/doubles/vcsim/main.go,
+#      GOPATH mode against Debian's govmomi source, about 15-30 s), to
+#      $TSPLAY_VCSIM_DIR/vcsim-<hash of main.go> unless that file exists.
 #
 # Usage: scripts/lab/setup.sh          set everything up
 #        scripts/lab/setup.sh --tag    print the image tag and exit (no side effects)
+#        scripts/lab/setup.sh --vcsim  print the vcsim binary's path and exit (no side effects)
 #
 # Environment: TSPLAY_LAB_MIRROR (Debian mirror, default http://deb.debian.org/debian),
 #              TSPLAY_DOCKERD_LOG (default /var/log/tsplay-dockerd.log),
-#              TSPLAY_DOCKERD_WAIT (seconds to wait for the engine, default 60).
+#              TSPLAY_DOCKERD_WAIT (seconds to wait for the engine, default 60),
+#              TSPLAY_VCSIM_DIR (where vcsim binaries are cached, default /var/cache/tsplay-lab).
 set -euo pipefail
 
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,17 +30,18 @@ IMAGES_DIR="$LAB_DIR/images"
 MIRROR="${TSPLAY_LAB_MIRROR:-http://deb.debian.org/debian}"
 DOCKERD_LOG="${TSPLAY_DOCKERD_LOG:-/var/log/tsplay-dockerd.log}"
 DOCKERD_WAIT="${TSPLAY_DOCKERD_WAIT:-60}"
-HOST_PACKAGES=(docker.io debootstrap ansible-core)
+HOST_PACKAGES=(docker.io debootstrap ansible-core golang-go golang-github-vmware-govmomi-dev)
+VCSIM_SRC="$(cd "$LAB_DIR/../../test/doubles/vcsim" && pwd)"
+VCSIM_DIR="${TSPLAY_VCSIM_DIR:-/var/cache/tsplay-lab}"
 ROOTFS_PACKAGES=openssh-server,python3,sudo,iproute2,procps,kmod,systemd,systemd-sysv,dbus,ca-certificates,gnupg,curl,apt-utils
 
 log() { printf '[lab] %s\n' "$*" >&2; }
 die() { printf '[lab] error: %s\n' "$*" >&2; exit 1; }
 
-# The hash of the image build inputs: the rootfs package list, the build_base
-# and build_image functions below, then every file under images/ (path and
-# content, in byte order of the path). Other parts of this script (host
-# packages, the engine start) do not change the tag, so editing them does not
-# rebuild the images.
+# The hash of the image build inputs: the rootfs package list, the build_images
+# function below, then every file under images/ (path and content, in byte
+# order of the path). Other parts of this script (host packages, vcsim) do not
+# change the tag, so editing them does not rebuild the images.
 lab_tag() {
   {
     printf '%s\n' "$ROOTFS_PACKAGES"
@@ -45,6 +52,9 @@ lab_tag() {
     done
   } | sha256sum | cut -c1-12
 }
+
+# The vcsim binary for the current source (test/lab/vcsim.ts asks for it with --vcsim).
+vcsim_path() { printf '%s/vcsim-%s\n' "$VCSIM_DIR" "$(cat "$VCSIM_SRC"/*.go | sha256sum | cut -c1-12)"; }
 
 
 install_packages() {
@@ -126,8 +136,26 @@ prune_old() {
   done
 }
 
+# vcsim from Debian's govmomi source (GOPATH mode: no module proxy needed).
+# Built to a temporary name, then renamed, so a half-written binary is never used;
+# binaries of older sources are removed.
+build_vcsim() {
+  local bin t0=$SECONDS buildlog
+  bin="$(vcsim_path)"
+  if [[ -x "$bin" ]]; then log "reusing $bin"; return; fi
+  mkdir -p "$VCSIM_DIR"
+  buildlog="$(mktemp /var/tmp/tsplay-lab-vcsim.XXXXXX)"
+  (cd "$VCSIM_SRC" && GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$VCSIM_DIR/go-build" GOFLAGS= \
+    go build -o "$bin.tmp" .) >"$buildlog" 2>&1 || { cat "$buildlog" >&2; die "building vcsim failed"; }
+  rm -f "$buildlog"
+  mv -f "$bin.tmp" "$bin"
+  find "$VCSIM_DIR" -maxdepth 1 -name 'vcsim-*' ! -name "$(basename "$bin")" -delete
+  log "built $bin in $((SECONDS - t0))s"
+}
+
 # (after the functions: the tag hashes build_base and build_image)
 if [[ "${1:-}" == "--tag" ]]; then lab_tag; exit 0; fi
+if [[ "${1:-}" == "--vcsim" ]]; then vcsim_path; exit 0; fi
 
 [[ $(id -u) -eq 0 ]] || die "run as root (it installs packages and starts dockerd)"
 
@@ -139,10 +167,11 @@ exec 9>"$LOCK"
 flock -w "${TSPLAY_LAB_LOCK_WAIT:-900}" 9 || die "another lab set-up holds $LOCK"
 
 install_packages
+build_vcsim
 start_engine
 TAG="$(lab_tag)"
 build_base "tsplay-lab/base:$TAG"
 build_image systemd "tsplay-lab/base:$TAG" "tsplay-lab/systemd:$TAG"
 build_image sshd "tsplay-lab/base:$TAG" "tsplay-lab/sshd:$TAG"
 prune_old "$TAG"
-log "lab ready: tsplay-lab/{systemd,sshd}:$TAG"
+log "lab ready: tsplay-lab/{systemd,sshd}:$TAG, $(vcsim_path)"
