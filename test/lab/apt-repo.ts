@@ -11,6 +11,9 @@
 import { createHash } from 'node:crypto';
 import type { LabHost } from './hosts.js';
 
+/** Only `exec` is used, so SSH lab hosts (SshLabHost) serve too. */
+type ExecHost = Pick<LabHost, 'exec'>;
+
 export interface FakePackage {
   readonly name: string;
   readonly version: string;
@@ -36,7 +39,7 @@ const GNUPG = '/srv/tsplay-apt-gnupg';
 const USER_ID = 'tsplay apt fixture <apt-fixture@tsplay.test>';
 
 /** The repositories as path → packages, e.g. `{'core:/stable:/v1.34/deb': [{name: 'kubeadm', version: '1.34.1-1.1'}]}`. */
-export async function startAptRepo(host: LabHost, repos: Readonly<Record<string, readonly FakePackage[]>>, opts: { port?: number } = {}): Promise<AptRepoFixture> {
+export async function startAptRepo(host: ExecHost, repos: Readonly<Record<string, readonly FakePackage[]>>, opts: { port?: number } = {}): Promise<AptRepoFixture> {
   const port = opts.port ?? 8081;
   const fingerprint = await makeSigningKey(host);
   const armoredKey = (await must(host, `GNUPGHOME=${GNUPG} gpg --batch --armor --export ${fingerprint}`)).stdout;
@@ -55,7 +58,7 @@ export async function startAptRepo(host: LabHost, repos: Readonly<Record<string,
   };
 }
 
-async function makeSigningKey(host: LabHost): Promise<string> {
+async function makeSigningKey(host: ExecHost): Promise<string> {
   await must(host, `mkdir -p -m 700 ${GNUPG} && mkdir -p ${ROOT}`);
   await must(host, `GNUPGHOME=${GNUPG} gpg -q --batch --pinentry-mode loopback --passphrase '' --quick-gen-key '${USER_ID}' ed25519 sign never`);
   const colons = (await must(host, `GNUPGHOME=${GNUPG} gpg --batch --with-colons --list-keys`)).stdout;
@@ -65,7 +68,7 @@ async function makeSigningKey(host: LabHost): Promise<string> {
 }
 
 /** One flat repository: the .debs, Packages, Release signed two ways (InRelease and Release.gpg). */
-async function buildRepo(host: LabHost, dir: string, pkgs: readonly FakePackage[], fingerprint: string): Promise<void> {
+async function buildRepo(host: ExecHost, dir: string, pkgs: readonly FakePackage[], fingerprint: string): Promise<void> {
   await must(host, `mkdir -p '${dir}'`);
   const stanzas: string[] = [];
   for (const p of pkgs) {
@@ -119,12 +122,12 @@ export function releaseFile(packages: Buffer, date = new Date()): string {
   ].join('\n');
 }
 
-async function writeIn(host: LabHost, path: string, content: string): Promise<void> {
+async function writeIn(host: ExecHost, path: string, content: string): Promise<void> {
   const b64 = Buffer.from(content).toString('base64');
   await must(host, `mkdir -p "$(dirname '${path}')" && echo '${b64}' | base64 -d > '${path}'`);
 }
 
-async function waitForServer(host: LabHost, url: string): Promise<void> {
+async function waitForServer(host: ExecHost, url: string): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
     if ((await host.exec(`curl -fsS -o /dev/null ${url}`)).exitCode === 0) return;
@@ -133,7 +136,7 @@ async function waitForServer(host: LabHost, url: string): Promise<void> {
   throw new Error(`apt fixture: ${url} did not answer within 15 s`);
 }
 
-async function must(host: LabHost, cmd: string): Promise<{ stdout: string }> {
+async function must(host: ExecHost, cmd: string): Promise<{ stdout: string }> {
   const r = await host.exec(cmd);
   if (r.exitCode !== 0) throw new Error(`apt fixture: \`${cmd}\` failed (${r.exitCode}): ${r.stderr.trim()}`);
   return r;
