@@ -115,7 +115,9 @@ export default defineModule({
       await mustRun(ctx, aptGet([...opts, 'install', ...s.changes.map((c) => c.arg)]), 'apt-get install');
     }
     if (s.pinContent !== null) await ctx.writeFile(s.pinFile, s.pinContent, { mode: '0644' });
-    if (s.hold.length) await mustRun(ctx, `apt-mark hold ${s.hold.map(quote).join(' ')}`, 'apt-mark hold');
+    // installing a held package at another version drops its hold: hold what moved again, with what was not held
+    const hold = p.hold ? [...new Set([...s.hold, ...s.changes.map((c) => c.name)])] : [];
+    if (hold.length) await mustRun(ctx, `apt-mark hold ${hold.map(quote).join(' ')}`, 'apt-mark hold');
     if (s.unhold.length) await mustRun(ctx, `apt-mark unhold ${s.unhold.map(quote).join(' ')}`, 'apt-mark unhold');
   },
 });
