@@ -26,6 +26,7 @@ import swap from './swap.js';
 import sysctl from './sysctl.js';
 import systemd from './systemd.js';
 import template from './template.js';
+import uri from './uri.js';
 import wait_for from './wait_for.js';
 import type { AnyModule } from '../engine/module.js';
 
@@ -53,6 +54,7 @@ export type BuiltinModule =
   | 'sysctl'
   | 'systemd'
   | 'template'
+  | 'uri'
   | 'wait_for';
 
 export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
@@ -79,6 +81,7 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   sysctl,
   systemd,
   template,
+  uri,
   wait_for,
 };
 export type ModuleName = BuiltinModule | (string & {});

@@ -4,7 +4,7 @@ import type { Redactor } from '../secret.js';
 import { dockerConnectionFactory } from '../transport/docker.js';
 import { LocalConnection } from '../transport/local.js';
 import { createSshConnectionFactory } from '../transport/ssh/index.js';
-import { createHttpConnectionFactory } from '../transport/http/index.js';
+import { createHttpConnectionFactory } from '../transport/http/factory.js';
 import type { ConnectionFactory } from '../transport/transport.js';
 import { gatherFacts, factsToVars } from '../facts/gather.js';
 import { DEFAULT_FORKS, type PlaybookRunRequest } from '../run-playbooks.js';

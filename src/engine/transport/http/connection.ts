@@ -37,7 +37,7 @@ export class HttpConnection implements Connection {
     throw new NoShellError(this.host, `tried to run: ${command.length > 60 ? `${command.slice(0, 60)}…` : command}`);
   }
 
-  async put(path: string): Promise<void> {
+  async put(path: string, _content?: Buffer): Promise<void> {
     throw new NoShellError(this.host, `tried to write ${path}`);
   }
 

@@ -3,13 +3,14 @@
  * calls it once per host, on the host's first task: it reads the host's
  * settings, builds its auth strategy and client, and (for session auth)
  * logs in, so a manager that cannot be reached or refuses the credentials
- * makes the host unreachable right there.
+ * makes the host unreachable right there. The client (and axios) is loaded
+ * on the first http host, so other runs do not pay for it at start-up.
  */
 import { readFile } from 'node:fs/promises';
 import { ConnectionVarError } from '../../inventory/errors.js';
 import type { ConnectionFactory, ConnectionSettings } from '../transport.js';
 import { BasicAuth, NoAuth, type Credentials, type HttpAuth } from './auth.js';
-import { AxiosHttpClient, type HttpClientOptions } from './client.js';
+import type { HttpClientOptions } from './client.js';
 import { HttpConnection } from './connection.js';
 import { NsxSessionAuth } from './nsx-session.js';
 import { httpSettings, type HttpSettings } from './settings.js';
@@ -57,6 +58,8 @@ export async function openHttpConnection(settings: ConnectionSettings, opts: Htt
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
     ...(opts.random ? { random: opts.random } : {}),
   };
+  // axios is loaded only by runs that have an http host
+  const { AxiosHttpClient } = await import('./client.js');
   const client = new AxiosHttpClient(clientOptions);
   try {
     await client.connect();
