@@ -103,11 +103,12 @@ export function withoutServerFields(v: unknown): unknown {
  * The complete object to send for an update (PATCH on a policy or rule is a
  * full replace): what NSX holds, minus what it manages, with the declared
  * fields over it, and the `_revision` that was read so a concurrent change
- * gives 412 instead of being overwritten.
+ * gives 412 instead of being overwritten. `omit`: fields of `current` not to
+ * send back (a policy's embedded `rules`, written as children instead).
  */
-export function mergedForWrite(desired: NsxObject, current: NsxObject | null): NsxObject {
+export function mergedForWrite(desired: NsxObject, current: NsxObject | null, omit: readonly string[] = []): NsxObject {
   if (!current) return { ...desired };
-  const kept = Object.fromEntries(Object.entries(current).filter(([k]) => !SERVER_MANAGED.has(k)));
+  const kept = Object.fromEntries(Object.entries(current).filter(([k]) => !SERVER_MANAGED.has(k) && !omit.includes(k)));
   const rev = current['_revision'];
   return { ...kept, ...desired, ...(typeof rev === 'number' ? { _revision: rev } : {}) };
 }

@@ -59,6 +59,18 @@ export function compareObject(kind: ChangeKind, desired: NsxObject, current: Nsx
   return { kind, id, action: 'change', fields, before: pick(projectOnto(d, c)), after: pick(d) };
 }
 
+/**
+ * Entries a service holds but no longer declares (ports moved between split
+ * entries): deleted explicitly, since a PATCH may keep entries it does not list.
+ */
+function staleEntries(desired: NsxObject, current: NsxObject | null): NsxObject {
+  const have = current?.['service_entries'];
+  if (!Array.isArray(have)) return {};
+  const want = new Set((desired['service_entries'] as NsxObject[]).map(idOf));
+  const stale = (have as NsxObject[]).filter((e) => !want.has(idOf(e)));
+  return stale.length ? { children: stale.map((e) => ({ resource_type: 'ChildServiceEntry', marked_for_delete: true, ServiceEntry: { resource_type: e['resource_type'], id: idOf(e) } })) } : {};
+}
+
 export function planDfw(desired: DesiredDfw, current: CurrentDfw, prune: boolean): DfwPlan {
   const changes: DfwChange[] = [];
   const services: NsxObject[] = [];
@@ -69,7 +81,7 @@ export function planDfw(desired: DesiredDfw, current: CurrentDfw, prune: boolean
     const ch = compareObject('service', s, cur);
     if (!ch) continue;
     changes.push(ch);
-    services.push({ resource_type: 'ChildService', Service: mergedForWrite(s, cur) });
+    services.push({ resource_type: 'ChildService', Service: { ...mergedForWrite(s, cur), ...staleEntries(s, cur) } });
   }
   for (const g of desired.groups) {
     const cur = current.groups.get(idOf(g)) ?? null;
@@ -101,7 +113,7 @@ export function planDfw(desired: DesiredDfw, current: CurrentDfw, prune: boolean
       }
     }
     if (policyChange) {
-      domainChildren.push({ resource_type: 'ChildSecurityPolicy', SecurityPolicy: { ...mergedForWrite(desired.policy, current.policy), ...(ruleChildren.length ? { children: ruleChildren } : {}) } });
+      domainChildren.push({ resource_type: 'ChildSecurityPolicy', SecurityPolicy: { ...mergedForWrite(desired.policy, current.policy, ['rules']), ...(ruleChildren.length ? { children: ruleChildren } : {}) } });
     } else if (ruleChildren.length) {
       domainChildren.push({ resource_type: 'ChildResourceReference', id: policyId, target_type: 'SecurityPolicy', children: ruleChildren });
     }

@@ -39,7 +39,7 @@ describe('ports', () => {
   it('a name no port answers to is refused, listing the ports', () => expect(() => selectPorts(ports, ['cp-3'], 's')).toThrow(/no port of segment s matches "cp-3".*cp-1.vmx@1234, cp-2\/eth0, worker-1/));
   it('a prefix is not a VM name', () => expect(() => selectPorts(ports, ['cp'], 's')).toThrow(SpoofGuardPlanError));
 
-  it.each([
+  it.each<{ name: string; port: Record<string, unknown>; as: string; macs: Record<string, string>; want: string }>([
     { name: 'from macs by VM name', port: ports[1]!, as: 'cp-2', macs: { 'cp-2': '00-50-56-AA-BB-02' }, want: '00:50:56:aa:bb:02' },
     { name: 'from macs by port id', port: ports[1]!, as: 'cp-2', macs: { p2: '00:50:56:aa:bb:02' }, want: '00:50:56:aa:bb:02' },
     { name: 'from the existing bindings', port: ports[0]!, as: 'cp-1', macs: {}, want: MAC },
