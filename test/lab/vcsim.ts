@@ -19,6 +19,8 @@ export interface Vcsim {
   readonly baseUrl: string;
   readonly user: string;
   readonly password: string;
+  /** what the simulator wrote to stderr so far (its log, panics) */
+  stderr(): string;
   /** ends the simulator and waits for it to exit */
   close(): Promise<void>;
 }
@@ -79,6 +81,7 @@ export async function startVcsim(opts: StartVcsimOptions = {}): Promise<Vcsim> {
     baseUrl: url.replace(/\/sdk$/, ''),
     user,
     password,
+    stderr: () => stderr.join(''),
     close: async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.stdin.end();
