@@ -13,7 +13,8 @@ import { soapFault } from './api-message.js';
 import { HttpUnreachableError } from './errors.js';
 
 export const VIM_SOAP_PATH = '/sdk';
-export const VIM_SOAP_ACTION = 'urn:vim25/7.0';
+/** as govc_clone's SOAP client sends it; vCenter 7 and 8 accept it */
+export const VIM_SOAP_ACTION = 'urn:vim25/7.0.3.0';
 export const SESSION_COOKIE = 'vmware_soap_session';
 
 export function xmlEscape(s: string): string {

@@ -64,7 +64,7 @@ describe('vsphere_soap auth', () => {
     const r = await c.http.read(currentTime);
     expect(r.data).toContain('2026-11-23T15:00:00Z');
     expect(s.requests.at(-1)!.headers.cookie).toBe('vmware_soap_session="s1"');
-    expect(s.requests.at(-1)!.headers.soapaction).toBe('urn:vim25/7.0');
+    expect(s.requests.at(-1)!.headers.soapaction).toBe('urn:vim25/7.0.3.0');
   });
 
   it('logs in again on a NotAuthenticated fault, once', async () => {
