@@ -179,6 +179,21 @@ describe.skipIf(!ready)('apt_pin on a systemd lab host (stand-in kubeadm, kubele
     expect(await versions()).toEqual(all('1.35.0-1.1'));
   });
 
+  it('a failed install leaves the pin file, holds and versions as they were', async () => {
+    const pinBefore = await host.readFile(pinFile);
+    await host.exec('apt-get clean && mv /srv/tsplay-apt/k8s/deb/kubelet_1.34.2-1.1_all.deb /srv/tsplay-apt/kubelet.deb.away');
+    try {
+      const err = await runModuleOn(conn, aptPin, { name: K8S, version: '1.34.2-1.1', allow_downgrade: true }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ModuleFailure);
+      expect((err as Error).message).toMatch(/^apt-get install failed: [\s\S]*kubelet_1\.34\.2-1\.1_all\.deb/);
+    } finally {
+      await host.exec('mv /srv/tsplay-apt/kubelet.deb.away /srv/tsplay-apt/k8s/deb/kubelet_1.34.2-1.1_all.deb');
+    }
+    expect(await versions()).toEqual(all('1.35.0-1.1'));
+    expect(await host.readFile(pinFile)).toBe(pinBefore);
+    expect(await holds()).toBe('kubeadm\nkubectl\nkubelet\n');
+  }, 120_000);
+
   it('check cannot refresh the cache: a version it does not know yet is predicted as coming from a repository an earlier task adds', async () => {
     const predicted = await runModuleOn(conn, aptPin, { name: 'kubeadm=1.36.*' }, { check: true });
     expect(predicted.changed).toBe(true);
