@@ -151,6 +151,29 @@ describe('hierarchical PATCH', () => {
     });
   });
 
+  it('serves the other wrappers: ChildServiceEntry, ChildSegment, ChildSegmentPort, binding maps, profiles', async () => {
+    const r = await api.patch('/infra', infra(
+      { resource_type: 'ChildSpoofGuardProfile', SpoofGuardProfile: { id: 'sg', resource_type: 'SpoofGuardProfile', address_binding_allowlist: true } },
+      { resource_type: 'ChildResourceReference', id: 'SSH', target_type: 'Service', children: [] },
+      { resource_type: 'ChildService', Service: { id: 'svc', resource_type: 'Service', children: [
+        { resource_type: 'ChildServiceEntry', ServiceEntry: { id: 'e', resource_type: 'L4PortSetServiceEntry', l4_protocol: 'UDP', destination_ports: ['7946'] } }] } },
+      { resource_type: 'ChildSegment', Segment: { id: 'seg', resource_type: 'Segment', children: [
+        { resource_type: 'ChildSegmentSecurityProfileBindingMap', SegmentSecurityProfileBindingMap: {
+          id: 'm', resource_type: 'SegmentSecurityProfileBindingMap', spoofguard_profile_path: '/infra/spoofguard-profiles/sg' } },
+        { resource_type: 'ChildSegmentPort', SegmentPort: { id: 'p', resource_type: 'SegmentPort', address_bindings: [{ ip_address: '10.1.1.50' }], children: [
+          { resource_type: 'ChildPortSecurityProfileBindingMap', PortSecurityProfileBindingMap: {
+            id: 'pm', resource_type: 'PortSecurityProfileBindingMap', spoofguard_profile_path: '/infra/spoofguard-profiles/sg' } }] } }] } },
+    ));
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(nsx.state.get('/infra/services/svc')?.['service_entries']).toHaveLength(1);
+    expect(nsx.state.get('/infra/segments/seg/ports/p/port-security-profile-binding-maps/pm')).toBeDefined();
+    expect(nsx.state.get('/infra/segments/seg/segment-security-profile-binding-maps/m')).toBeDefined();
+    // the realized binding cannot be dropped through the hierarchical API either
+    const drop = await api.patch('/infra', infra({ resource_type: 'ChildResourceReference', id: 'seg', target_type: 'Segment', children: [
+      { resource_type: 'ChildSegmentPort', SegmentPort: { id: 'p', resource_type: 'SegmentPort', address_bindings: [] } }] }));
+    expect(drop.status).toBe(400);
+  });
+
   it('state.patchInfra applies the same rules without HTTP', () => {
     nsx.state.patchInfra(infra(domainRef([group('direct')])));
     expect(nsx.state.get(`${G}/direct`)).toBeDefined();

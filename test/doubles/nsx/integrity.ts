@@ -55,10 +55,6 @@ export function referencesOf(obj: StoredObject): Reference[] {
   }
 }
 
-function isUnder(path: string, deleted: ReadonlySet<string>): boolean {
-  return deleted.has(path);
-}
-
 /** throws the 400 NSX would give for the request `tx` holds; silent when all is well */
 export function checkIntegrity(tx: Transaction): void {
   const store: PolicyStore = tx.store;
@@ -92,7 +88,7 @@ export function checkIntegrity(tx: Transaction): void {
   const inUse: string[] = [];
   for (const [path, obj] of store.entries()) {
     for (const ref of referencesOf(obj)) {
-      if (isUnder(ref.path, tx.deleted)) {
+      if (tx.deleted.has(ref.path)) {
         inUse.push(`Cannot delete ${ref.path}: it is referenced by ${path} (field '${ref.field}').`);
       }
     }

@@ -146,3 +146,77 @@ describe('built-ins', () => {
     expect((await api.del('/infra/services/SSH')).status).toBe(400);
   });
 });
+
+describe('services', () => {
+  it('PATCH adds and replaces entries and keeps unlisted ones; PUT replaces the set', async () => {
+    const S = '/infra/services/k8s';
+    const e = (id: string, port: string): object => ({ resource_type: 'L4PortSetServiceEntry', id, l4_protocol: 'TCP', destination_ports: [port] });
+    await api.patch(S, { service_entries: [e('api', '6443'), e('etcd', '2379-2380')] });
+    await api.patch(S, { service_entries: [e('api', '6444')] });
+    let s = (await api.get(S)).body;
+    expect(s.service_entries.map((x: { id: string; destination_ports: string[] }) => [x.id, x.destination_ports[0]])).toEqual([['api', '6444'], ['etcd', '2379-2380']]);
+    expect(s.service_entries[0]).toMatchObject({ path: `${S}/service-entries/api`, parent_path: S, _revision: 1 });
+    s = (await api.put(S, { _revision: s._revision, service_entries: [e('kubelet', '10250')] })).body;
+    expect(s.service_entries.map((x: { id: string }) => x.id)).toEqual(['kubelet']);
+    expect((await api.get(`${S}/service-entries/kubelet`)).body.l4_protocol).toBe('TCP');
+    expect((await api.patch(`${S}/service-entries/udp`, { resource_type: 'L4PortSetServiceEntry', l4_protocol: 'UDP', destination_ports: ['8472'] })).status).toBe(200);
+    expect((await api.patch(`${S}/service-entries/nort`, { l4_protocol: 'UDP' })).status).toBe(400);
+  });
+
+  it('patchEmbedded: replace makes PATCH delete the rules a policy body leaves out', async () => {
+    const other = await startNsxEmulator({ users: { admin: 'pw' }, patchEmbedded: 'replace' });
+    try {
+      other.state.patch(`${P}/p`, { rules: [{ id: 'a' }, { id: 'b' }] });
+      other.state.patch(`${P}/p`, { rules: [{ id: 'b' }] });
+      expect((other.state.get(`${P}/p`)?.['rules'] as Array<{ id: string }>).map((r) => r.id)).toEqual(['b']);
+      other.state.patch(`${P}/p`, { comments: 'no rules field: rules stay' });
+      expect(other.state.get(`${P}/p`)?.['rule_count']).toBe(1);
+    } finally {
+      await other.close();
+    }
+  });
+});
+
+describe('revise (reorder)', () => {
+  const ids = async (policy: string): Promise<string[]> => (await api.get(`${P}/${policy}`)).body.rules.map((r: { id: string }) => r.id);
+  const revise = (policy: string, rule: string, query: string, body: object = {}) =>
+    api.raw('POST', `/policy/api/v1${P}/${policy}/rules/${rule}?action=revise${query ? `&${query}` : ''}`, {
+      body: JSON.stringify(body), headers: { 'content-type': 'application/json' },
+    });
+
+  it.each([
+    { op: 'operation=insert_top', expected: ['c', 'a', 'b'] },
+    { op: 'operation=insert_bottom', expected: ['a', 'b', 'c'] },
+    { op: `operation=insert_before&anchor_path=${P}/ord/rules/b`, expected: ['a', 'c', 'b'] },
+    { op: `operation=insert_after&anchor_path=${P}/ord/rules/a`, expected: ['a', 'c', 'b'] },
+    { op: '', expected: ['c', 'a', 'b'] },
+  ])('$op', async ({ op, expected }) => {
+    nsx.state.put(`${P}/ord`, { _revision: nsx.state.get(`${P}/ord`)?.['_revision'], rules: [{ id: 'a', sequence_number: 1 }, { id: 'b', sequence_number: 2 }, { id: 'c', sequence_number: 3 }] });
+    const r = await revise('ord', 'c', op, { action: 'DROP', sequence_number: 3 });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ id: 'c', action: 'DROP' });
+    expect(await ids('ord')).toEqual(expected);
+  });
+
+  it('takes a free sequence number between neighbours when there is one', async () => {
+    nsx.state.patch(`${P}/gap`, { rules: [{ id: 'a', sequence_number: 10 }, { id: 'b', sequence_number: 20 }] });
+    await revise('gap', 'n', `operation=insert_after&anchor_path=${P}/gap/rules/a`);
+    expect(nsx.state.get(`${P}/gap/rules/n`)?.['sequence_number']).toBe(15);
+    expect(nsx.state.get(`${P}/gap/rules/b`)?.['_revision']).toBe(0);
+  });
+
+  it.each([
+    { name: 'unknown operation', query: 'operation=insert_middle' },
+    { name: 'insert_after without anchor', query: 'operation=insert_after' },
+    { name: 'anchor that is not a sibling', query: `operation=insert_after&anchor_path=${P}/other/rules/x` },
+  ])('rejects $name with 400 and changes nothing', async ({ query }) => {
+    nsx.state.patch(`${P}/bad`, { rules: [{ id: 'a' }] });
+    const before = nsx.state.snapshot();
+    expect((await revise('bad', 'a', query)).status).toBe(400);
+    expect(nsx.state.snapshot()).toBe(before);
+  });
+
+  it('POST without action=revise is 405', async () => {
+    expect((await api.raw('POST', `/policy/api/v1${P}/k8s/rules/a`, { body: '{}' })).status).toBe(405);
+  });
+});

@@ -3,7 +3,8 @@
  * transactional writes on the store. The HTTP server (server.ts) adds authentication, faults and the log.
  *
  * Responses: GET 200 with the object or a list page; PATCH 200 with no body; PUT 200 with the stored object;
- * DELETE 200 (also when the object does not exist); hierarchical PATCH 200 with no body.
+ * DELETE 200 (also when the object does not exist); hierarchical PATCH 200 with no body; POST ?action=revise on
+ * a rule or policy 200 with the object.
  */
 import { BUILTINS } from './builtins.js';
 import { ErrorCode, NsxApiError, notFound } from './errors.js';
@@ -11,6 +12,7 @@ import { applyInfraPatch } from './hierarchical.js';
 import { checkIntegrity } from './integrity.js';
 import { parsePolicyPath, type Body, type Location } from './kinds.js';
 import { page, type PagingOptions } from './paging.js';
+import { revise } from './revise.js';
 import { PolicyStore } from './store.js';
 import { Transaction, type WriteOptions } from './transaction.js';
 
@@ -85,10 +87,10 @@ export class PolicyApi {
         .sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
       return { status: 200, body: page(all, query, path, this.opts) };
     }
-    return this.handleObject(method, target.loc, body, user);
+    return this.handleObject(method, target.loc, query, body, user);
   }
 
-  private handleObject(method: string, loc: Location, body: unknown, user: string): PolicyResponse {
+  private handleObject(method: string, loc: Location, query: URLSearchParams, body: unknown, user: string): PolicyResponse {
     switch (method) {
       case 'GET': {
         const view = this.store.view(loc.path);
@@ -102,6 +104,12 @@ export class PolicyApi {
       case 'DELETE':
         this.write({ user }, (tx) => tx.remove(loc.path));
         return { status: 200 };
+      case 'POST':
+        if (query.get('action') !== 'revise' || (loc.kind.name !== 'Rule' && loc.kind.name !== 'SecurityPolicy')) {
+          throw methodNotAllowed(`${method}${query.get('action') ? ` ?action=${query.get('action')}` : ''}`, loc.path);
+        }
+        this.write({ user }, (tx) => revise(tx, loc, body, query));
+        return { status: 200, body: this.store.view(loc.path) };
       default:
         throw methodNotAllowed(method, loc.path);
     }

@@ -72,7 +72,7 @@ export class Transaction {
       throw invalidRequest([`Field 'resource_type' must be one of ${k.resourceTypes.join(', ')} at ${loc.path}.`]);
     }
     const embedded = embeddedKindOf(k);
-    const ownBody = embedded?.embeddedIn ? userFieldsKeepMeta(b, embedded.embeddedIn) : b;
+    const ownBody = embedded?.embeddedIn ? withoutField(b, embedded.embeddedIn) : b;
     const problems = bodyProblems(resourceType, ownBody);
     if (embedded?.embeddedIn && b[embedded.embeddedIn] !== undefined && !Array.isArray(b[embedded.embeddedIn])) {
       problems.push(`Field '${embedded.embeddedIn}' must be array.`);
@@ -171,6 +171,27 @@ export class Transaction {
     }
   }
 
+  /**
+   * Sets server-computed fields of a stored object (a rule's new sequence_number after a revise); the object
+   * gets a new _revision unless this request already wrote it.
+   */
+  modify(path: string, fields: Body): void {
+    const obj = this.store.get(path);
+    if (!obj) throw notFound(path);
+    const again = this.written.has(path);
+    this.store.set(path, {
+      ...obj,
+      body: {
+        ...obj.body,
+        ...fields,
+        _last_modified_time: this.now,
+        _last_modified_user: this.opts.user,
+        _revision: again ? obj.body['_revision'] : (obj.body['_revision'] as number) + 1,
+      },
+    });
+    this.written.add(path);
+  }
+
   /** DELETE: the object and everything below it; deleting what does not exist succeeds */
   remove(path: string): void {
     const obj = this.store.get(path);
@@ -189,7 +210,7 @@ export class Transaction {
 }
 
 /** the body without its embedded-children field (validated one by one as their own type) */
-function userFieldsKeepMeta(b: Body, embeddedField: string): Body {
+function withoutField(b: Body, embeddedField: string): Body {
   const { [embeddedField]: _embedded, ...rest } = b;
   return rest;
 }
