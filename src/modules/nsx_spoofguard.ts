@@ -32,7 +32,7 @@ const params = Type.Object(
   },
   {
     additionalProperties: false,
-    allOf: [{ if: { properties: { mode: { const: 'bindings' } } }, then: { properties: { addresses: { minItems: 1 }, ports: { minItems: 1 } } } }],
+    allOf: [{ if: { properties: { mode: { const: 'bindings' } } }, then: { required: ['addresses', 'ports'], properties: { addresses: { minItems: 1 }, ports: { minItems: 1 } } } }],
   },
 );
 type Params = typeof params.static;
