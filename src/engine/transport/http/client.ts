@@ -48,6 +48,8 @@ export class AxiosHttpClient implements HttpClient {
   #login: Promise<void> | undefined;
   /** bumped by every login, so concurrent requests that hit an expired session log in once */
   #generation = 0;
+  /** every credential and token this client has held, kept out of messages even after a session ends */
+  readonly #secrets = new Set<string>();
 
   constructor(o: HttpClientOptions) {
     this.#o = o;
@@ -133,6 +135,7 @@ export class AxiosHttpClient implements HttpClient {
         .login((r) => this.#raw(r))
         .then(() => {
           this.#generation++;
+          for (const v of this.#auth.secrets()) this.#secrets.add(v);
         })
         .finally(() => {
           this.#login = undefined;
@@ -230,7 +233,8 @@ export class AxiosHttpClient implements HttpClient {
   /** Removes every credential and session token from an error's text. */
   #scrub(e: unknown): unknown {
     if (!(e instanceof Error)) return e;
-    const secrets = this.#auth.secrets().filter((s) => s.length >= 3);
+    for (const v of this.#auth.secrets()) this.#secrets.add(v);
+    const secrets = [...this.#secrets].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
     if (secrets.length === 0) return e;
     const clean = (t: string): string => secrets.reduce((acc, s) => acc.split(s).join(MASK), t);
     e.message = clean(e.message);
