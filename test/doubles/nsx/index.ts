@@ -2,3 +2,4 @@
 export { startNsxEmulator, type NsxEmulator, type NsxEmulatorOptions, type LoggedRequest } from './server.js';
 export type { FaultSpec } from './faults.js';
 export type { NsxErrorBody } from './errors.js';
+export type { VmSpec, VmNic } from './fabric.js';

@@ -93,3 +93,20 @@ describe('SpoofGuard profiles and binding maps', () => {
     expect((await api.patch('/infra/segments/k8s/segment-security-profile-binding-maps/m', body)).status).toBe(400);
   });
 });
+
+describe('fabric lookups (VM → VIF → segment port)', () => {
+  it('finds a VM by name, its VIFs by owner, and the port whose attachment.id matches', async () => {
+    const [vif] = nsx.inventory.addVm({ displayName: 'cp-1', externalId: 'vm-cp-1', nics: [{ mac: '00:50:56:AA:BB:01', segment: 'k8s', port: 'cp-1-port' }] });
+    nsx.inventory.addVm({ displayName: 'wk-1', nics: [{ mac: '00:50:56:aa:bb:02' }] });
+    const vms = await api.raw('GET', '/api/v1/fabric/virtual-machines?display_name=cp-1');
+    expect(vms.status).toBe(200);
+    expect(vms.body).toMatchObject({ result_count: 1, results: [{ display_name: 'cp-1', external_id: 'vm-cp-1' }] });
+    const vifs = await api.raw('GET', '/api/v1/fabric/vifs?owner_vm_id=vm-cp-1');
+    expect(vifs.body.results).toEqual([expect.objectContaining({ mac_address: '00:50:56:aa:bb:01', lport_attachment_id: vif!['lport_attachment_id'] })]);
+    const ports = (await api.get('/infra/segments/k8s/ports')).body.results as Array<{ id: string; attachment?: { id: string } }>;
+    expect(ports.find((p) => p.attachment?.id === vifs.body.results[0].lport_attachment_id)?.id).toBe('cp-1-port');
+    expect((await api.raw('GET', '/api/v1/fabric/virtual-machines')).body.result_count).toBe(2);
+    expect((await api.raw('GET', '/api/v1/fabric/vifs?owner=x')).status).toBe(400);
+    expect((await testClient(nsx, {}).raw('GET', '/api/v1/fabric/vifs')).status).toBe(403);
+  });
+});

@@ -13,6 +13,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { Authenticator } from './auth.js';
 import { ErrorCode, NsxApiError } from './errors.js';
+import { FabricInventory, type VmSpec } from './fabric.js';
 import { FaultInjector } from './faults.js';
 import type { Body } from './kinds.js';
 import { PolicyApi } from './policy-api.js';
@@ -78,6 +79,14 @@ export interface NsxEmulator {
     /** the whole state as JSON, to compare before and after */
     snapshot(): string;
   };
+  /** the Manager API's VM/VIF inventory (GET /api/v1/fabric/virtual-machines and /vifs) */
+  readonly inventory: {
+    /**
+     * adds a VM with its NICs; a NIC with `segment` and `port` also gets that segment port (created, or
+     * updated) with `attachment.id` set to the VIF's `lport_attachment_id`. Returns the VIFs.
+     */
+    addVm(vm: VmSpec): Body[];
+  };
   /** closes the listener and drops open connections: the manager is unreachable until `goOnline` */
   goOffline(): Promise<void>;
   /** listens again on the same port; sessions survive unless `dropSessions` */
@@ -109,12 +118,14 @@ function parseJson(text: string): unknown {
 export async function startNsxEmulator(options: NsxEmulatorOptions): Promise<NsxEmulator> {
   const auth = new Authenticator({ users: options.users, sessionExpiredStatus: options.sessionExpiredStatus ?? 401 });
   const faults = new FaultInjector();
-  const api = new PolicyApi({
+  const policyOptions = {
     defaultPageSize: Math.min(options.pageSize ?? 1000, 1000),
     lastPageCursor: options.lastPageCursor ?? 'null-prefix',
     patchEmbedded: options.patchEmbedded ?? 'merge',
     bindingsRealized: options.bindingsRealized ?? true,
-  });
+  } as const;
+  const api = new PolicyApi(policyOptions);
+  const fabric = new FabricInventory();
   let log: LoggedRequest[] = [];
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -150,6 +161,11 @@ export async function startNsxEmulator(options: NsxEmulatorOptions): Promise<Nsx
         return;
       }
       user = auth.authenticate(req);
+      const fabricList = /^\/api\/v1\/fabric\/(virtual-machines|vifs)$/.exec(url.pathname);
+      if (fabricList && method === 'GET') {
+        send(200, fabric.list(fabricList[1] as 'virtual-machines' | 'vifs', url.searchParams, policyOptions));
+        return;
+      }
       if (url.pathname !== POLICY_PREFIX && !url.pathname.startsWith(`${POLICY_PREFIX}/`)) {
         throw new NsxApiError(404, ErrorCode.notFound, `The emulator does not serve ${url.pathname}.`);
       }
@@ -221,6 +237,17 @@ export async function startNsxEmulator(options: NsxEmulatorOptions): Promise<Nsx
       patchInfra: (body, o) =>
         void api.handle('PATCH', '/infra', new URLSearchParams(o?.enforceRevisionCheck ? 'enforce_revision_check=true' : ''), body, asUser(o?.user)),
       snapshot: () => JSON.stringify(api.paths().map((p) => [p, api.view(p)])),
+    },
+    inventory: {
+      addVm(vm) {
+        const vifs = fabric.add(vm);
+        vm.nics.forEach((nic, i) => {
+          if (nic.segment === undefined || nic.port === undefined) return;
+          const path = `/infra/segments/${nic.segment}/ports/${nic.port}`;
+          api.handle('PATCH', path, new URLSearchParams(), { attachment: { id: vifs[i]!['lport_attachment_id'], type: 'INDEPENDENT' } }, 'system');
+        });
+        return vifs;
+      },
     },
     goOffline: stop,
     async goOnline(opts) {
