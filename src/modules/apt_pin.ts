@@ -32,7 +32,7 @@ const params = Type.Object(
     pin_file: Type.Optional(
       Type.String({
         pattern: '^[A-Za-z0-9_-]+(\\.pref)?$',
-        description: 'File name in /etc/apt/preferences.d (apt skips names with other extensions). Default: the package names, sorted, joined by `-`.',
+        description: 'File name in `/etc/apt/preferences.d` (apt skips names with other extensions). Default: the package names, sorted, joined by `-`.',
       }),
     ),
     priority: Type.Integer({ minimum: 501, maximum: 32767, default: 1001, description: 'Pin-Priority of the pinned versions: above 500 keeps them the candidate; 1000 or more also lets apt go back to them.' }),

@@ -22,13 +22,13 @@ const params = Type.Object(
   {
     name: Type.String({
       pattern: '^[A-Za-z0-9_-][A-Za-z0-9_.-]*$',
-      description: 'Names both files: /etc/apt/keyrings/<name>.gpg and /etc/apt/sources.list.d/<name>.list (letters, digits, `_`, `-`, `.`: what apt reads).',
+      description: 'Names both files: `/etc/apt/keyrings/<name>.gpg` and `/etc/apt/sources.list.d/<name>.list` (letters, digits, `_`, `-`, `.`: what apt reads).',
     }),
-    url: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9+.-]*:[^\\s\\[\\]]+$', description: 'Repository URI, e.g. https://pkgs.k8s.io/core:/stable:/v1.34/deb/ (required with state=present).' })),
+    url: Type.Optional(Type.String({ pattern: '^[A-Za-z][A-Za-z0-9+.-]*:[^\\s\\[\\]]+$', description: 'Repository URI, e.g. `https://pkgs.k8s.io/core:/stable:/v1.34/deb/` (required with state=present).' })),
     suite: Type.String({ minLength: 1, pattern: '^\\S+$', default: '/', description: 'Suite (distribution); a path ending in `/` is a flat repository, as on pkgs.k8s.io (`/`), and takes no components.' }),
     components: Type.Array(Type.String({ pattern: '^\\S+$' }), { default: [], description: 'Components (main, contrib, ...): required unless the suite is flat.' }),
     architectures: Type.Optional(Type.Array(Type.String({ pattern: '^[a-z0-9-]+$' }), { minItems: 1, description: 'Restricts the entry to these architectures (`arch=`).' })),
-    key: Type.Optional(Type.String({ minLength: 1, description: 'The signing key as ASCII-armored text (-----BEGIN PGP PUBLIC KEY BLOCK-----).' })),
+    key: Type.Optional(Type.String({ minLength: 1, description: 'The signing key as ASCII-armored text (`-----BEGIN PGP PUBLIC KEY BLOCK-----`).' })),
     key_url: Type.Optional(
       Type.String({ pattern: '^(https?|ftp|file)://\\S+$', description: 'Where to fetch the signing key (armored or binary), on the host with curl; check fetches it too (read-only) to compare.' }),
     ),
