@@ -15,6 +15,7 @@
 import { defineModule, ModuleFailure, Type, type HttpReader, type Plan } from '../engine/module.js';
 import { getObject, httpStatus, INFRA, listAll, nsxPath, retryOnConflict, type NsxObject } from './support/nsx/api.js';
 import { AddressError, bindingAddresses } from './support/nsx/addresses.js';
+import { portsOfVm } from './support/nsx/vm-ports.js';
 import { MAX_BINDINGS, planPortBindings, planProfile, portMac, selectPorts, SpoofGuardPlanError, type PortBindingPlan, type ProfilePlan } from './support/nsx/spoofguard-plan.js';
 
 const params = Type.Object(
@@ -22,8 +23,11 @@ const params = Type.Object(
     segment: Type.String({ pattern: '^[A-Za-z0-9_.-]+$', description: 'Id of the segment the nodes are on.' }),
     mode: Type.Union([Type.Literal('bindings'), Type.Literal('profile')], { description: 'bindings: add the addresses to the ports\' address_bindings; profile: bind a SpoofGuard profile to the segment.' }),
     addresses: Type.Array(Type.String({ pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3}|-[0-9.]+)?$' }), { default: [], description: 'bindings: the addresses to allow (API VIP, MetalLB range `a-b`, CIDRs).' }),
-    ports: Type.Array(Type.String({ minLength: 1 }), { default: [], description: 'bindings: the node ports, by port id, display name or VM name (`<vm>.vmx@...` or `<vm>/...` display names).' }),
-    macs: Type.Record(Type.String(), Type.String({ pattern: '^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$' }), { default: {}, description: 'bindings: MAC of each port, by the name used in `ports` (or port id); unset: the one MAC the port\'s existing bindings use.' }),
+    ports: Type.Array(Type.String({ minLength: 1 }), {
+      default: [],
+      description: 'bindings: the node ports, by port id or display name (`<vm>.vmx@...` and `<vm>/...` display names answer to `<vm>`), else by VM name through the Manager API inventory (the VM\'s NICs on this segment).',
+    }),
+    macs: Type.Record(Type.String(), Type.String({ pattern: '^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$' }), { default: {}, description: 'bindings: MAC of each port, by the name used in `ports` (or port id); unset: the attached VM NIC\'s (found by VM name), else the one MAC the port\'s existing bindings use.' }),
     range_as: Type.Union([Type.Literal('ips'), Type.Literal('subnets')], { default: 'ips', description: 'bindings: a range becomes every address in it (ips), or the fewest CIDRs covering it (subnets; subnet bindings are unverified on NSX 4.2 Policy).' }),
     profile_id: Type.String({ pattern: '^[A-Za-z0-9_.-]+$', default: 'tsplay-spoofguard', description: 'profile: the SpoofGuard profile to create or update.' }),
     allowlist: Type.Boolean({ default: false, description: 'profile: address_binding_allowlist of the profile (false: SpoofGuard does not filter on this segment).' }),
@@ -46,7 +50,8 @@ async function planBindings(http: HttpReader, p: Params): Promise<PortBindingPla
   if (!(await getObject(http, nsxPath.segment(p.segment)))) throw new ModuleFailure(`segment ${p.segment} does not exist`);
   const ports = await listAll(http, nsxPath.ports(p.segment));
   const addrs = bindingAddresses(p.addresses, p.range_as, MAX_BINDINGS);
-  return selectPorts(ports, p.ports, p.segment).map(({ name, port }) => planPortBindings(port, name, portMac(port, name, p.macs), addrs));
+  const selected = await selectPorts(ports, p.ports, p.segment, (vm) => portsOfVm(http, vm, ports));
+  return selected.map(({ name, port, vifMac }) => planPortBindings(port, name, portMac(port, name, p.macs, vifMac), addrs));
 }
 
 function bindingsBody(segment: string, plans: readonly PortBindingPlan[]): NsxObject | null {

@@ -50,6 +50,19 @@ describe('nsx_spoofguard bindings', () => {
     expect(lab.nsx.writeCount()).toBe(0);
   });
 
+  it('ports found by VM name through the Manager inventory (VM → VIF → attachment), with the NIC\'s MAC', async () => {
+    const lab = await startNsxLab({ pageSize: 2 });
+    seed(lab);
+    lab.nsx.inventory.addVm({ displayName: 'k8s-cp-1', nics: [{ mac: '00:50:56:AB:00:01', segment: 'k8s-seg', port: 'vm-port-1' }] });
+    lab.nsx.inventory.addVm({ displayName: 'k8s-cp-10', nics: [{ mac: '00:50:56:ab:00:10', segment: 'k8s-seg', port: 'vm-port-10' }] });
+    const p = { segment: 'k8s-seg', mode: 'bindings', addresses: ['10.1.1.5'], ports: ['k8s-cp-1'] };
+    const run = await runNsxModule(lab.conn, nsxSpoofguard, p);
+    expect(run.result['ports']).toEqual([{ port: 'vm-port-1', name: 'k8s-cp-1', mac: '00:50:56:ab:00:01', added: ['10.1.1.5'], bindings: 1 }]);
+    expect(bound(lab, 'vm-port-1')).toEqual([{ ip_address: '10.1.1.5', mac_address: '00:50:56:ab:00:01' }]);
+    expect(bound(lab, 'vm-port-10')).toEqual([]);
+    expect((await runNsxModule(lab.conn, nsxSpoofguard, p)).changed).toBe(false);
+  });
+
   it('range_as: subnets binds the fewest CIDRs covering the range', async () => {
     const lab = await startNsxLab();
     seed(lab);

@@ -44,18 +44,23 @@ export function lastPage(cursor: string | undefined): boolean {
   return !cursor || cursor.startsWith('0000');
 }
 
-/** Every object of a list, following `cursor` page by page. A missing parent (404) is an empty list. */
-export async function listAll(http: HttpReader, path: string, pageSize = 1000): Promise<NsxObject[]> {
+/** Every object of a Policy list (`/infra/...`), following `cursor` page by page. A missing parent (404) is an empty list. */
+export function listAll(http: HttpReader, path: string, pageSize = 1000): Promise<NsxObject[]> {
+  return listAllAt(http, url(path), {}, pageSize);
+}
+
+/** Every object of any NSX list URL (Policy or Manager API), page by page, with extra query filters. */
+export async function listAllAt(http: HttpReader, urlPath: string, filters: Readonly<Record<string, string>>, pageSize = 1000): Promise<NsxObject[]> {
   const out: NsxObject[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 10_000; page++) {
-    const r = await http.get<ListPage>(url(path), { query: { page_size: pageSize, ...(cursor ? { cursor } : {}) }, accept: [404] });
+    const r = await http.get<ListPage>(urlPath, { query: { ...filters, page_size: pageSize, ...(cursor ? { cursor } : {}) }, accept: [404] });
     if (r.status === 404) return out;
     out.push(...(r.data.results ?? []));
     cursor = r.data.cursor;
     if (lastPage(cursor)) return out;
   }
-  throw new Error(`listing ${path} did not end after 10000 pages`);
+  throw new Error(`listing ${urlPath} did not end after 10000 pages`);
 }
 
 /** The HTTP status of an error thrown by the connection (its HttpError), if any. */

@@ -31,28 +31,50 @@ export function portMatches(port: NsxObject, name: string): boolean {
   return id === name || dn === name || dn.startsWith(`${name}.vmx@`) || dn.startsWith(`${name}/`);
 }
 
-/** The ports meant by each name; every name must find at least one. */
-export function selectPorts(ports: readonly NsxObject[], names: readonly string[], segment: string): { name: string; port: NsxObject }[] {
-  const out: { name: string; port: NsxObject }[] = [];
+export interface SelectedPort {
+  /** the name in `ports` that found it */
+  readonly name: string;
+  readonly port: NsxObject;
+  /** the MAC of the VM NIC attached to it, when found through the VM inventory */
+  readonly vifMac?: string;
+}
+
+/**
+ * The ports meant by each name: ports whose id or display name answer to
+ * it, else the ports of the VM of that name (`byVm`, through the Manager
+ * API's inventory). Every name must find at least one port.
+ */
+export async function selectPorts(
+  ports: readonly NsxObject[],
+  names: readonly string[],
+  segment: string,
+  byVm: (name: string) => Promise<readonly { port: NsxObject; mac: string }[]>,
+): Promise<SelectedPort[]> {
+  const out: SelectedPort[] = [];
   const seen = new Set<string>();
   for (const name of names) {
-    const found = ports.filter((p) => portMatches(p, name));
+    const direct = ports.filter((p) => portMatches(p, name)).map((port) => ({ name, port }));
+    const found: SelectedPort[] = direct.length ? direct : (await byVm(name)).map((x) => ({ name, port: x.port, vifMac: x.mac }));
     if (found.length === 0) {
       const known = ports.map((p) => str(p['display_name']) || str(p['id'])).join(', ') || 'none';
-      throw new SpoofGuardPlanError(`no port of segment ${segment} matches "${name}" (by id, display name, or VM name); its ports: ${known}`);
+      throw new SpoofGuardPlanError(`no port of segment ${segment} matches "${name}" (by port id, display name, or the VM of that name); its ports: ${known}`);
     }
-    for (const port of found) {
-      if (seen.has(str(port['id']))) continue;
-      seen.add(str(port['id']));
-      out.push({ name, port });
+    for (const f of found) {
+      if (seen.has(str(f.port['id']))) continue;
+      seen.add(str(f.port['id']));
+      out.push(f);
     }
   }
   return out;
 }
 
-/** The port's MAC: given in `macs` (by the name used, the port id or its display name), else the one MAC its existing bindings use. */
-export function portMac(port: NsxObject, name: string, macs: Readonly<Record<string, string>>): string {
-  const given = macs[name] ?? macs[str(port['id'])] ?? macs[str(port['display_name'])];
+/**
+ * The port's MAC: given in `macs` (by the name used, the port id or its
+ * display name), else the attached VM NIC's, else the one MAC its existing
+ * bindings use.
+ */
+export function portMac(port: NsxObject, name: string, macs: Readonly<Record<string, string>>, vifMac?: string): string {
+  const given = macs[name] ?? macs[str(port['id'])] ?? macs[str(port['display_name'])] ?? vifMac;
   if (given) return normMac(given);
   const known = [...new Set(bindingsOf(port).map((b) => normMac(b.mac_address)).filter(Boolean))];
   if (known.length === 1) return known[0]!;

@@ -29,15 +29,22 @@ const port = (id: string, display: string, bindings: { ip_address: string; mac_a
 });
 const ports = [port('p1', 'cp-1.vmx@1234', [{ ip_address: '10.1.1.11', mac_address: MAC }]), port('p2', 'cp-2/eth0'), port('p3', 'worker-1')];
 
+const noVm = async () => [];
+
 describe('ports', () => {
   it.each([
     { names: ['cp-1'], want: ['p1'] },
     { names: ['cp-2'], want: ['p2'] },
     { names: ['worker-1', 'p1'], want: ['p3', 'p1'] },
     { names: ['p1', 'cp-1'], want: ['p1'] },
-  ])('$names → $want', ({ names, want }) => expect(selectPorts(ports, names, 's').map((x) => x.port['id'])).toEqual(want));
-  it('a name no port answers to is refused, listing the ports', () => expect(() => selectPorts(ports, ['cp-3'], 's')).toThrow(/no port of segment s matches "cp-3".*cp-1.vmx@1234, cp-2\/eth0, worker-1/));
-  it('a prefix is not a VM name', () => expect(() => selectPorts(ports, ['cp'], 's')).toThrow(SpoofGuardPlanError));
+  ])('$names → $want', async ({ names, want }) => expect((await selectPorts(ports, names, 's', noVm)).map((x) => x.port['id'])).toEqual(want));
+  it('a name no port answers to is refused, listing the ports', () => expect(selectPorts(ports, ['cp-3'], 's', noVm)).rejects.toThrow(/no port of segment s matches "cp-3".*cp-1.vmx@1234, cp-2\/eth0, worker-1/));
+  it('a prefix is not a VM name', () => expect(selectPorts(ports, ['cp'], 's', noVm)).rejects.toThrow(SpoofGuardPlanError));
+  it('a name no port answers to is looked up as a VM, whose NIC gives the MAC', async () => {
+    const sel = await selectPorts(ports, ['vm-x'], 's', async (n) => (n === 'vm-x' ? [{ port: ports[2]!, mac: '00:50:56:aa:bb:03' }] : []));
+    expect(sel).toEqual([{ name: 'vm-x', port: ports[2], vifMac: '00:50:56:aa:bb:03' }]);
+    expect(portMac(ports[2]!, 'vm-x', {}, sel[0]!.vifMac)).toBe('00:50:56:aa:bb:03');
+  });
 
   it.each<{ name: string; port: Record<string, unknown>; as: string; macs: Record<string, string>; want: string }>([
     { name: 'from macs by VM name', port: ports[1]!, as: 'cp-2', macs: { 'cp-2': '00-50-56-AA-BB-02' }, want: '00:50:56:aa:bb:02' },
