@@ -17,13 +17,13 @@ import type { RunIO } from './run-io.js';
 import { parseTagList } from './tags.js';
 import { buildHostvars } from './task-vars.js';
 
-/** Every transport a host can name in `tsplay_connection`. */
-export function connectionFactories(): Record<string, ConnectionFactory> {
+/** Every transport a host can name in `tsplay_connection`; `debug` receives transport-level lines (http logins and retries). */
+export function connectionFactories(opts: { debug?: (host: string, message: string) => void } = {}): Record<string, ConnectionFactory> {
   return {
     local: async (s) => new LocalConnection(s.host),
     docker: dockerConnectionFactory,
     ssh: createSshConnectionFactory(),
-    http: createHttpConnectionFactory(),
+    http: createHttpConnectionFactory(opts.debug ? { log: opts.debug } : {}),
   };
 }
 
@@ -65,10 +65,14 @@ export function createRunContext(
   io: RunIO,
   redactor: Redactor,
   signal: AbortSignal,
-  factories: Readonly<Record<string, ConnectionFactory>> = connectionFactories(),
+  factories?: Readonly<Record<string, ConnectionFactory>>,
   spinner?: SpinnerFactory,
 ): RunContext {
   const hosts = new HostStates();
+  const sink = createSink(req, io, redactor, spinner);
+  const debug = (host: string, message: string): void => {
+    if (req.verbosity >= 3) sink.emit({ type: 'debug', level: 3, message: redactor.redact(message), host });
+  };
   return {
     options: {
       check: req.check,
@@ -90,8 +94,8 @@ export function createRunContext(
     files: p.files,
     facts: { gather: async (probe) => factsToVars(await gatherFacts(probe)) },
     redactor,
-    sink: createSink(req, io, redactor, spinner),
-    connections: new ConnectionPool(abortable(factories, signal)),
+    sink,
+    connections: new ConnectionPool(abortable(factories ?? connectionFactories({ debug }), signal)),
     hosts,
     extraVars: p.extraVars,
     hostvars: buildHostvars(p.inventory, hosts),

@@ -27,7 +27,7 @@ export interface HttpClientOptions {
   readonly auth: HttpAuth;
   /** PEM of the CA file (tsplay_http_ca_file), already read */
   readonly ca?: Buffer;
-  /** a line per request, retry and login, for debugging (no secrets) */
+  /** a line per login, expired session and retry, for -vvv (no secrets) */
   readonly log?: (line: string) => void;
   /** for tests: the jitter source and the wait */
   readonly random?: () => number;
@@ -161,7 +161,6 @@ export class AxiosHttpClient implements HttpClient {
       ...authHeaders,
     };
     for (let attempt = 1; ; attempt++) {
-      const t0 = performance.now();
       let r: AxiosResponse<string>;
       try {
         r = await this.#axios.request<string>({ method: req.method, url: url.toString(), headers, ...(body.data !== undefined ? { data: body.data } : {}) });
@@ -176,7 +175,6 @@ export class AxiosHttpClient implements HttpClient {
         throw networkFailure(this.#s.host, safeUrl(url), { code: err.code, message: err.message ?? '' }, this.#s.timeoutMs);
       }
       const res = toRaw(r);
-      this.#log(`${req.method} ${safeUrl(url)} → ${res.status} (${Math.round(performance.now() - t0)} ms)`);
       if (retryableStatus(res.status) && attempt <= retry.retries) {
         const wait = backoffMs(retry, attempt - 1, retryAfterMs(headerText(res, 'retry-after')), this.#o.random);
         this.#log(`${req.method} ${safeUrl(url)}: ${res.status}, retry ${attempt}/${retry.retries} in ${Math.round(wait)} ms`);
@@ -244,7 +242,7 @@ export class AxiosHttpClient implements HttpClient {
   }
 
   #log(line: string): void {
-    this.#o.log?.(`${this.#s.host}: http ${line}`);
+    this.#o.log?.(`http: ${line}`);
   }
 }
 

@@ -17,8 +17,8 @@ import { httpSettings, type HttpSettings } from './settings.js';
 import { VsphereSoapAuth } from './vsphere-soap.js';
 
 export interface HttpFactoryOptions {
-  /** a line per request, retry and login (no secrets) */
-  readonly log?: (line: string) => void;
+  /** a line per login, expired session and retry (no secrets), with the host it concerns */
+  readonly log?: (host: string, line: string) => void;
   /** for tests: no real waits between retries */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -54,7 +54,7 @@ export async function openHttpConnection(settings: ConnectionSettings, opts: Htt
     settings: s,
     auth: authFor(s),
     ...(ca ? { ca } : {}),
-    ...(opts.log ? { log: opts.log } : {}),
+    ...(opts.log ? { log: (line: string) => opts.log!(settings.host, line) } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
     ...(opts.random ? { random: opts.random } : {}),
   };

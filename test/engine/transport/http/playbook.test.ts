@@ -131,6 +131,9 @@ describe('a playbook on an http host', () => {
     expect(r.stdout).toContain("host 'nsx1' is an HTTP API endpoint (tsplay_connection: http); shell modules can't run on it");
     expect(r.stdout).toMatch(/nsx-dead.*connection refused by http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('http: PATCH /policy/api/v1/infra/services/k8s-api → 200');
+    // transport lines at -vvv: the login and the retries, without secrets
+    expect(r.stdout).toMatch(/<nsx1> http: login \(nsx_session\) at http:\/\/127\.0\.0\.1:\d+\//);
+    expect(r.stdout).toMatch(/<nsx1> http: PATCH http:\/\/127\.0\.0\.1:\d+\/policy\/api\/v1\/infra\/services\/k8s-api: 429, retry 2\/5 in \d+ ms/);
     expect(r.stdout).toMatch(/nsx1\s+: ok=\d+\s+changed=1\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=1/);
     expectNoSecrets(r.stdout + r.stderr);
   });
