@@ -15,14 +15,32 @@
  * - Left outside: ssh2 (optional native crypto loaded by relative path),
  *   tsx (loads a project's .ts modules at run time), ora (only on a terminal).
  * - CommonJS dependencies call `require`; the banner gives ESM chunks one.
+ * - src/engine/validate/precompiled.ts (an empty table) is replaced by the
+ *   validators scripts/build/validators.mjs generates from dist/, so a run
+ *   does not compile the built-in schemas at start-up.
  */
 import { build } from 'esbuild';
+import { precompiledValidatorsSource } from './validators.mjs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const outdir = join(root, 'dist/bundle');
+
+const validators = await precompiledValidatorsSource(root);
+
+/** Serves the generated validators for the empty precompiled.ts. */
+const precompiledValidators = {
+  name: 'precompiled-validators',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]engine[\\/]validate[\\/]precompiled\.ts$/ }, (args) => ({
+      contents: validators.code,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 
 await rm(outdir, { recursive: true, force: true });
 await build({
@@ -39,5 +57,7 @@ await build({
   sourcemap: 'linked',
   external: ['ssh2', 'cpu-features', 'tsx', 'tsx/*', 'ora'],
   banner: { js: "import { createRequire as __tsplayRequire } from 'node:module'; const require = __tsplayRequire(import.meta.url);" },
+  plugins: [precompiledValidators],
   logLevel: 'warning',
 });
+process.stdout.write(`dist/bundle: ${validators.count} validators precompiled\n`);

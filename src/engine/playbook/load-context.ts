@@ -4,10 +4,9 @@
  * to check a value against a schema with located, human errors.
  */
 import type { TSchema } from '@sinclair/typebox';
-import type { ValidateFunction } from 'ajv';
 import { ParseError, TsplayError, ValidationErrors, type SourceLocation } from '../errors.js';
 import { fieldPath, loadYamlFile, locatePath } from '../yaml/load.js';
-import { createAjv } from '../validate/ajv-factory.js';
+import { SchemaCompiler } from '../validate/schema-compiler.js';
 import { ModuleParams } from '../validate/module-params.js';
 import { schemaIssues, type IssueKind } from '../validate/schema-issues.js';
 import type { LoadOptions, ModuleLookup } from './load-options.js';
@@ -29,8 +28,7 @@ export class LoadContext {
   readonly rolesPath: readonly string[];
   readonly #readYaml: (file: string) => unknown;
   readonly #errors: TsplayError[] = [];
-  readonly #ajv = createAjv();
-  readonly #compiled = new WeakMap<object, ValidateFunction>();
+  readonly #schemas = new SchemaCompiler('schema');
 
   constructor(opts: LoadOptions) {
     this.modules = opts.modules;
@@ -70,11 +68,7 @@ export class LoadContext {
    * `schema`; records each issue and returns whether it was valid.
    */
   check(schema: TSchema, value: unknown, file: string, segments: Segments, codes: Partial<Record<IssueKind, string>> = {}): boolean {
-    let validate = this.#compiled.get(schema);
-    if (!validate) {
-      validate = this.#ajv.compile(schema);
-      this.#compiled.set(schema, validate);
-    }
+    const validate = this.#schemas.compile(schema);
     if (validate(value)) return true;
     // keywords are not templated at load: `become: "{{ x }}"` is reported, not skipped
     const issues = schemaIssues(validate.errors, value, { acceptDeferred: false });

@@ -10,6 +10,19 @@ type FormatsPlugin = (ajv: Ajv) => Ajv;
 const formatsModule = addFormatsModule as unknown as FormatsPlugin | { default: FormatsPlugin };
 const addFormats: FormatsPlugin = typeof formatsModule === 'function' ? formatsModule : formatsModule.default;
 
+/**
+ * The option sets validators are compiled with. Named, because the build
+ * (scripts/build/validators.mjs) precompiles the built-in schemas with the
+ * same options, and a precompiled validator is looked up by profile + schema.
+ */
+export const AJV_PROFILES = {
+  /** playbook, role and inventory structure */
+  schema: {},
+  /** module parameters: coerced ("yes" → true, "0644" stays a string) and defaults filled in */
+  params: { coerceTypes: true, useDefaults: true },
+} as const satisfies Record<string, Options>;
+export type AjvProfile = keyof typeof AJV_PROFILES;
+
 export function createAjv(options: Options = {}): Ajv {
   const ajv = new Ajv({
     allErrors: true,

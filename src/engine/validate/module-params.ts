@@ -12,10 +12,10 @@
  * that compiled them; create one per run (no global cache).
  */
 import type { Static, TSchema } from '@sinclair/typebox';
-import type { Ajv, ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { ParseError, ValidationErrors, type SourceLocation, type TsplayError } from '../errors.js';
 import { fieldPath } from '../yaml/load.js';
-import { createAjv } from './ajv-factory.js';
+import { SchemaCompiler } from './schema-compiler.js';
 import { clonePlain, coerceBooleanParams } from './coerce.js';
 import { didYouMean } from './did-you-mean.js';
 import { schemaIssues, type SchemaIssue } from './schema-issues.js';
@@ -41,20 +41,20 @@ export const PARAM_ERROR_CODES = {
 } as const;
 
 export class ModuleParams {
-  // defaults applied on a copy, so a parameter with a default is not reported missing
-  readonly #loadAjv: Ajv = createAjv({ coerceTypes: true, useDefaults: true });
-  readonly #runAjv: Ajv = createAjv({ coerceTypes: true, useDefaults: true });
-  readonly #loadCache = new WeakMap<object, ValidateFunction>();
+  // one compiled validator per schema serves the load-time check and the run
+  // (compiling is most of a module's start-up cost); both validate a copy, so
+  // the defaults it fills in never leak into the task's raw arguments
+  readonly #schemas = new SchemaCompiler('params');
   readonly #runCache = new WeakMap<object, CompiledParams>();
+
+  #validatorFor(params: TSchema): ValidateFunction {
+    return this.#schemas.compile(params);
+  }
 
   /** Load-time check of raw arguments; returns every issue (empty when valid). */
   check(module: ParamsModule, args: Readonly<Record<string, unknown>>): SchemaIssue[] {
     const issues = unknownParamIssues(module, args);
-    let validate = this.#loadCache.get(module.params);
-    if (!validate) {
-      validate = this.#loadAjv.compile(module.params);
-      this.#loadCache.set(module.params, validate);
-    }
+    const validate = this.#validatorFor(module.params);
     const data = clonePlain(coerceBooleanParams(module.params, args));
     if (!validate(data)) {
       for (const issue of schemaIssues(validate.errors, data)) if (issue.kind !== 'unknown-key') issues.push(issue);
@@ -66,7 +66,7 @@ export class ModuleParams {
   compileModuleParams<P extends TSchema>(module: ParamsModule<P>): CompiledParams<P> {
     const cached = this.#runCache.get(module);
     if (cached) return cached as CompiledParams<P>;
-    const validate = this.#runAjv.compile(module.params);
+    const validate = this.#validatorFor(module.params);
     const compiled: CompiledParams<P> = {
       validate: (args, where) => {
         if (args === null || typeof args !== 'object' || Array.isArray(args)) {
