@@ -39,6 +39,8 @@ describe('sysctl params', () => {
     [{ name: 'a.b', key: 'a.b', value: 1 }, /must NOT be valid/],
     [{ keys: { 'a.b': 1 }, sysctl_file: 'relative.conf' }, /\/sysctl_file must match pattern/],
     [{ keys: { 'a.b': [1] } }, /\/keys\/a.b/],
+    [{ keys: { 'bad key': 1 } }, /\/keys must NOT have additional properties/],
+    [{ keys: {} }, /\/keys must NOT have fewer than 1 properties/],
     [{ keys: { 'a.b': 1 }, state: 'gone' }, /\/state/],
     [{ keys: { 'a.b': 1 }, bogus: 1 }, /must NOT have additional properties/],
   ])('rejects %j', (params, msg) => {
@@ -134,6 +136,11 @@ describe.skipIf(!ready)('sysctl on a systemd lab host (net.* keys applied; other
     expect((err as Error).message).toBe('sysctl key net.ipv4.no_such_key is unknown on this host: /proc/sys/net/ipv4/no_such_key does not exist (is its kernel module loaded?)');
     expect(await host.readFile(file)).toBeNull();
     expect(await live('net.ipv4.conf.all.rp_filter')).toBe('0');
+
+    // under --check the key's module may be loaded by an earlier, only predicted task: predicted, with a warning
+    const checked = await runModuleOn(conn, sysctl, { keys: { 'net.ipv4.no_such_key': 1 }, sysctl_file: file }, { check: true, diff: true });
+    expect(checked.changed).toBe(true);
+    expect(checked.plan.diff?.[1]).toEqual({ label: 'sysctl (live)', before: { 'net.ipv4.no_such_key': '(missing)' }, after: { 'net.ipv4.no_such_key': '1' } });
   });
 
   it('a value the kernel refuses fails naming the key and leaves the file unwritten', async () => {
