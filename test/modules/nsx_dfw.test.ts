@@ -13,7 +13,7 @@ import { runNsxModule, startNsxLab } from '../helpers/nsx-harness.js';
 
 const K8S = {
   preset: 'kubernetes',
-  kubernetes: { nodes: ['10.1.1.11', '10.1.1.12', '10.1.1.13', '10.1.1.21', '10.1.1.22'], control_plane: ['10.1.1.11', '10.1.1.12', '10.1.1.13'], api_vip: '10.1.1.5', lb_addresses: ['10.1.1.200-10.1.1.220'] },
+  kubernetes: { control_plane: ['10.1.1.11', '10.1.1.12', '10.1.1.13'], workers: ['10.1.1.21', '10.1.1.22'], api_vip: '10.1.1.5', lb_addresses: ['10.1.1.200-10.1.1.220'] },
 };
 const RULE = '/infra/domains/default/security-policies/k8s-cluster/rules';
 const patches = (nsx: { requests: readonly { method: string; path: string; status: number }[] }) => nsx.requests.filter((r) => r.method === 'PATCH');

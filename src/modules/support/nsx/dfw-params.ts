@@ -82,8 +82,8 @@ export const policyParams = Type.Object(
 
 export const kubernetesParams = Type.Object(
   {
-    nodes: Type.Array(Address, { minItems: 1, description: 'Every node\'s address (control planes and workers).' }),
     control_plane: Type.Array(Address, { minItems: 1, description: 'The control-plane nodes\' addresses.' }),
+    workers: Type.Array(Address, { default: [], description: 'The worker nodes\' addresses.' }),
     api_vip: Type.Optional(Type.String({ description: 'The kube-vip API address (allowed to 6443 like the control planes).' })),
     lb_addresses: Type.Optional(Type.Array(Address, { description: 'The MetalLB pool(s), as a group for your own service rules.' })),
     api_clients: Type.Array(Ref, { default: ['ANY'], description: 'Who may reach the API on 6443 (groups, paths, addresses or ANY).' }),

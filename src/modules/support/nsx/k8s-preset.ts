@@ -34,7 +34,7 @@ export function kubernetesPreset(k: KubernetesSpec): DfwSpec {
   const nodes = `${p}-nodes`;
   const cp = `${p}-control-plane`;
   const groups: GroupSpec[] = [
-    { id: nodes, description: 'Kubernetes nodes (tsplay preset)', ip_addresses: [...k.nodes] },
+    { id: nodes, description: 'Kubernetes nodes (tsplay preset)', ip_addresses: [...new Set([...k.control_plane, ...k.workers])] },
     { id: cp, description: 'Kubernetes control-plane nodes and the API VIP (tsplay preset)', ip_addresses: [...k.control_plane, ...(k.api_vip ? [k.api_vip] : [])] },
     ...(k.lb_addresses?.length ? [{ id: `${p}-loadbalancers`, description: 'MetalLB addresses (tsplay preset)', ip_addresses: [...k.lb_addresses] }] : []),
   ];

@@ -101,7 +101,7 @@ describe('declarations NSX would refuse', () => {
 });
 
 describe('the kubernetes preset', () => {
-  const k = { nodes: ['10.1.1.11', '10.1.1.12', '10.1.1.21'], control_plane: ['10.1.1.11', '10.1.1.12'], api_vip: '10.1.1.5', lb_addresses: ['10.1.1.200-10.1.1.220'], api_clients: ['ANY'], nodeport_clients: ['ANY'], tunnel: 'vxlan' as const, prefix: 'k8s', logged: false };
+  const k = { control_plane: ['10.1.1.11', '10.1.1.12'], workers: ['10.1.1.21'], api_vip: '10.1.1.5', lb_addresses: ['10.1.1.200-10.1.1.220'], api_clients: ['ANY'], nodeport_clients: ['ANY'], tunnel: 'vxlan' as const, prefix: 'k8s', logged: false };
   const d = desiredDfw('default', kubernetesPreset(k));
   const ports = (proto: string) =>
     d.services.flatMap((s) => (s['service_entries'] as Record<string, unknown>[]).filter((e) => e['l4_protocol'] === proto).flatMap((e) => e['destination_ports'] as string[]));
