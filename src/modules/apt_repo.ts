@@ -12,11 +12,11 @@
  * touches only this repository; if it fails (unreachable repository, bad
  * signature) both files are put back as they were and the task fails.
  */
+import { createHash } from 'node:crypto';
 import { defineModule, ModuleFailure, quote, Type, type ApplyContext, type Diff, type HostContext, type Plan } from '../engine/module.js';
 import { mutuallyExclusive, requiredOneOf } from './support/schema.js';
 import { describeKeys, normaliseFingerprint, OpenPgpKeyError, publicKeys, toBinaryKeyring } from './support/openpgp-key.js';
 import { KEYRING_DIR, repoPaths, sourceLine, updateOneSource, type RepoPaths } from './support/apt-source.js';
-import { createHash } from 'node:crypto';
 
 const params = Type.Object(
   {

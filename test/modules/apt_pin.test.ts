@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import aptPin from '../../src/modules/apt_pin.js';
 import aptRepo from '../../src/modules/apt_repo.js';
@@ -5,7 +9,7 @@ import { defaultPinFile, parseHolds, pinRequests, PinRequestError, preferencesFi
 import { DockerConnection } from '../../src/engine/transport/docker.js';
 import { ModuleFailure } from '../../src/engine/errors.js';
 import { AFTER_CACHE_UPDATE } from '../../src/modules/support/apt-plan.js';
-import { labAvailable, startHosts, type LabHost } from '../lab/index.js';
+import { dockerInventory, labAvailable, startHosts, type LabHost } from '../lab/index.js';
 import { startAptRepo, type FakePackage } from '../lab/apt-repo.js';
 import { runModuleOn } from '../helpers/engine-semantics.js';
 import { InvalidParams, validateParams } from '../helpers/module-harness.js';
@@ -56,6 +60,7 @@ describe('apt_pin params', () => {
 
 const ready = await labAvailable(['systemd']);
 const K8S = ['kubeadm', 'kubelet', 'kubectl'];
+const ROOT = resolve(import.meta.dirname, '../..');
 
 describe.skipIf(!ready)('apt_pin on a systemd lab host (stand-in kubeadm, kubelet, kubectl from a local signed repo)', () => {
   let host: LabHost;
@@ -200,4 +205,68 @@ describe.skipIf(!ready)('apt_pin on a systemd lab host (stand-in kubeadm, kubele
     expect(predicted.plan.diff?.[0]).toEqual({ label: 'kubeadm', before: { version: '1.35.0-1.1', held: true }, after: { version: AFTER_CACHE_UPDATE, held: true } });
     expect(predicted.plan.diff?.[1]).toMatchObject({ label: '/etc/apt/preferences.d/kubeadm', after: expect.stringContaining('Pin: version 1.36.*\n') });
   });
+});
+
+/**
+ * apt_repo then apt_pin in one playbook through the built CLI (npm run build),
+ * on a fresh host: check cannot refresh the cache, so apt_pin's check must
+ * lean on the repository apt_repo would add; it predicts both changes and
+ * changes nothing, the run makes them, a rerun changes nothing.
+ */
+describe.skipIf(!ready)('apt_repo + apt_pin in one playbook (CLI, fresh host)', () => {
+  let host: LabHost;
+  let dir: string;
+  beforeAll(async () => {
+    [host] = (await startHosts(1, { kind: 'systemd', namePrefix: 'aptplay' })) as [LabHost];
+    const repo = await startAptRepo(host, { 'core:/stable:/v1.34/deb': ['1.34.1-1.1', '1.34.2-1.1'].flatMap((version) => K8S.map((name) => ({ name, version }))) });
+    await host.exec('rm -f /etc/apt/sources.list');
+    dir = await mkdtemp(join(tmpdir(), 'tsplay-aptplay-'));
+    await writeFile(join(dir, 'inventory.yml'), dockerInventory([host], 'nodes'));
+    await writeFile(
+      join(dir, 'play.yml'),
+      [
+        '- hosts: nodes',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - apt_repo:',
+        '        name: kubernetes',
+        `        url: ${repo.url('core:/stable:/v1.34/deb')}`,
+        `        key_url: ${repo.keyUrl}`,
+        '    - apt_pin:',
+        '        name: [kubeadm, kubelet, kubectl]',
+        '        version: "1.34.*"',
+        '',
+      ].join('\n'),
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await host?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const cli = (...extra: string[]): { code: number; out: string } => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/tsplay.js'), join(dir, 'play.yml'), '-i', join(dir, 'inventory.yml'), ...extra], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, timeout: 240_000 });
+    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+  };
+  const state = async (): Promise<string> => (await host.exec('ls /etc/apt/keyrings /etc/apt/sources.list.d /etc/apt/preferences.d; dpkg -l | md5sum; apt-mark showhold')).stdout;
+
+  it('--check predicts both changes and changes nothing; the run makes them; a rerun changes nothing', async () => {
+    const before = await state();
+    const check = cli('--check', '--diff');
+    expect(check.code, check.out).toBe(0);
+    expect(check.out).toMatch(/aptplay1\s+: ok=2 changed=2 unreachable=0 failed=0/);
+    expect(check.out).toContain('+deb [signed-by=/etc/apt/keyrings/kubernetes.gpg]');
+    expect(check.out).toContain(AFTER_CACHE_UPDATE);
+    expect(await state()).toBe(before);
+
+    const run = cli('--diff');
+    expect(run.code, run.out).toBe(0);
+    expect(run.out).toMatch(/aptplay1\s+: ok=2 changed=2 unreachable=0 failed=0/);
+    expect((await host.exec(`dpkg-query -W -f='\${Version} ' ${K8S.join(' ')}`)).stdout).toBe('1.34.2-1.1 1.34.2-1.1 1.34.2-1.1 ');
+
+    const again = cli('--check');
+    expect(again.out).toMatch(/aptplay1\s+: ok=2 changed=0 unreachable=0 failed=0/);
+    const rerun = cli();
+    expect(rerun.out).toMatch(/aptplay1\s+: ok=2 changed=0 unreachable=0 failed=0/);
+  }, 300_000);
 });
