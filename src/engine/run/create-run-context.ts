@@ -3,7 +3,7 @@ import { type SpinnerFactory, HumanSink, JsonSink, JunitSink, MultiSink, Profile
 import type { Redactor } from '../secret.js';
 import { dockerConnectionFactory } from '../transport/docker.js';
 import { LocalConnection } from '../transport/local.js';
-import { createSshConnectionFactory } from '../transport/ssh/index.js';
+import { createSshConnectionFactory } from '../transport/ssh/factory.js';
 import { createHttpConnectionFactory } from '../transport/http/factory.js';
 import type { ConnectionFactory } from '../transport/transport.js';
 import { gatherFacts, factsToVars } from '../facts/gather.js';
@@ -17,13 +17,17 @@ import type { RunIO } from './run-io.js';
 import { parseTagList } from './tags.js';
 import { buildHostvars } from './task-vars.js';
 
-/** Every transport a host can name in `tsplay_connection`; `debug` receives transport-level lines (http logins and retries). */
-export function connectionFactories(opts: { debug?: (host: string, message: string) => void } = {}): Record<string, ConnectionFactory> {
+/**
+ * Every transport a host can name in `tsplay_connection`. `debug` receives
+ * transport-level lines (http logins and retries); `signal` ends http
+ * requests in flight on Ctrl-C (commands get it per exec, see abortable).
+ */
+export function connectionFactories(opts: { debug?: (host: string, message: string) => void; signal?: AbortSignal } = {}): Record<string, ConnectionFactory> {
   return {
     local: async (s) => new LocalConnection(s.host),
     docker: dockerConnectionFactory,
     ssh: createSshConnectionFactory(),
-    http: createHttpConnectionFactory(opts.debug ? { log: opts.debug } : {}),
+    http: createHttpConnectionFactory({ ...(opts.debug ? { log: opts.debug } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }),
   };
 }
 
@@ -95,7 +99,7 @@ export function createRunContext(
     facts: { gather: async (probe) => factsToVars(await gatherFacts(probe)) },
     redactor,
     sink,
-    connections: new ConnectionPool(abortable(factories ?? connectionFactories({ debug }), signal)),
+    connections: new ConnectionPool(abortable(factories ?? connectionFactories({ debug, signal }), signal)),
     hosts,
     extraVars: p.extraVars,
     hostvars: buildHostvars(p.inventory, hosts),

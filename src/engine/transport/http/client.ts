@@ -9,7 +9,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { MASK } from '../../secret.js';
-import { TsplayError } from '../../errors.js';
+import { InterruptedError, TsplayError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http-api.js';
 import { apiMessage } from './api-message.js';
 import type { HttpAuth, RawResponse } from './auth.js';
@@ -29,6 +29,8 @@ export interface HttpClientOptions {
   readonly ca?: Buffer;
   /** a line per login, expired session and retry, for -vvv (no secrets) */
   readonly log?: (line: string) => void;
+  /** the run's abort signal (Ctrl-C): requests in flight and waits between retries end at once */
+  readonly signal?: AbortSignal;
   /** for tests: the jitter source and the wait */
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -160,16 +162,25 @@ export class AxiosHttpClient implements HttpClient {
       ...lowerKeys(req.headers ?? {}),
       ...authHeaders,
     };
+    const signal = this.#o.signal;
     for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw interrupted(req, url);
       let r: AxiosResponse<string>;
       try {
-        r = await this.#axios.request<string>({ method: req.method, url: url.toString(), headers, ...(body.data !== undefined ? { data: body.data } : {}) });
+        r = await this.#axios.request<string>({
+          method: req.method,
+          url: url.toString(),
+          headers,
+          ...(body.data !== undefined ? { data: body.data } : {}),
+          ...(signal ? { signal } : {}),
+        });
       } catch (e) {
+        if (signal?.aborted) throw interrupted(req, url);
         const err = e as { code?: string; message?: string };
         if (attempt <= retry.retries && retryableNetworkError(err.code, err.message, idempotent)) {
           const wait = backoffMs(retry, attempt - 1, undefined, this.#o.random);
           this.#log(`${req.method} ${safeUrl(url)}: ${err.code ?? err.message}, retry ${attempt}/${retry.retries} in ${Math.round(wait)} ms`);
-          await (this.#o.sleep ?? sleep)(wait);
+          await this.#wait(wait);
           continue;
         }
         throw networkFailure(this.#s.host, safeUrl(url), { code: err.code, message: err.message ?? '' }, this.#s.timeoutMs);
@@ -178,11 +189,26 @@ export class AxiosHttpClient implements HttpClient {
       if (retryableStatus(res.status) && attempt <= retry.retries) {
         const wait = backoffMs(retry, attempt - 1, retryAfterMs(headerText(res, 'retry-after')), this.#o.random);
         this.#log(`${req.method} ${safeUrl(url)}: ${res.status}, retry ${attempt}/${retry.retries} in ${Math.round(wait)} ms`);
-        await (this.#o.sleep ?? sleep)(wait);
+        await this.#wait(wait);
         continue;
       }
       return { res, attempts: attempt };
     }
+  }
+
+  /** The wait before a retry; ends early when the run is interrupted (the next attempt then stops). */
+  #wait(ms: number): Promise<void> {
+    const signal = this.#o.signal;
+    const timer = (this.#o.sleep ?? sleep)(ms);
+    if (!signal) return timer;
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      signal.addEventListener('abort', done, { once: true });
+      void timer.then(done);
+    });
   }
 
   #url(req: HttpRequest): URL {
@@ -244,6 +270,10 @@ export class AxiosHttpClient implements HttpClient {
   #log(line: string): void {
     this.#o.log?.(`http: ${line}`);
   }
+}
+
+function interrupted(req: HttpRequest, url: URL): InterruptedError {
+  return new InterruptedError(`${req.method} ${safeUrl(url)}: interrupted`);
 }
 
 function splitQuery(path: string): [string, string] {

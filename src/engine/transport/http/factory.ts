@@ -19,6 +19,8 @@ import { VsphereSoapAuth } from './vsphere-soap.js';
 export interface HttpFactoryOptions {
   /** a line per login, expired session and retry (no secrets), with the host it concerns */
   readonly log?: (host: string, line: string) => void;
+  /** the run's abort signal (Ctrl-C) */
+  readonly signal?: AbortSignal;
   /** for tests: no real waits between retries */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
@@ -56,6 +58,7 @@ export async function openHttpConnection(settings: ConnectionSettings, opts: Htt
     ...(ca ? { ca } : {}),
     ...(opts.log ? { log: (line: string) => opts.log!(settings.host, line) } : {}),
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.random ? { random: opts.random } : {}),
   };
   // axios is loaded only by runs that have an http host

@@ -4,7 +4,7 @@
  * happens when the API cannot be reached.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { UnreachableError } from '../../../../src/engine/errors.js';
+import { InterruptedError, UnreachableError } from '../../../../src/engine/errors.js';
 import { Secret } from '../../../../src/engine/secret.js';
 import { HttpError, HttpUnreachableError, NoShellError, openHttpConnection, type HttpFactoryOptions } from '../../../../src/engine/transport/http/index.js';
 import type { HttpConnection } from '../../../../src/engine/transport/http/index.js';
@@ -272,6 +272,21 @@ describe('errors', () => {
     expect(e).toMatchObject({ failure: 'timeout' });
     expect(e.message).toContain('within 0.2 s');
     expect(s.requests).toHaveLength(2);
+  });
+
+  it('Ctrl-C ends a request in flight and a wait between retries at once', async () => {
+    const s = await server((req) => (req.path === '/hang' ? new Promise(() => {}) : { status: 503, headers: { 'retry-after': '30' } }));
+    for (const path of ['/hang', '/busy']) {
+      const ac = new AbortController();
+      const c = await connect({ tsplay_http_url: s.url }, { signal: ac.signal });
+      const t0 = Date.now();
+      const p = failure(c.http.get(path));
+      setTimeout(() => ac.abort(), 200);
+      const e = await p;
+      expect(e).toBeInstanceOf(InterruptedError);
+      expect(e.message).toBe(`GET ${s.url}${path}: interrupted`);
+      expect(Date.now() - t0).toBeLessThan(2000);
+    }
   });
 
   it('shell operations on an http host fail clearly', async () => {
