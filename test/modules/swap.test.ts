@@ -5,6 +5,7 @@ import { DockerConnection } from '../../src/engine/transport/docker.js';
 import { ModuleFailure } from '../../src/engine/errors.js';
 import { labAvailable, startHosts, type LabHost } from '../lab/index.js';
 import { runModuleOn } from '../helpers/engine-semantics.js';
+import { PROC_SWAPS_HEADER, SwapOnConnection } from '../doubles/swap/swap-connection.js';
 import { InvalidParams, validateParams } from '../helpers/module-harness.js';
 
 describe('swap state parsing', () => {
@@ -43,8 +44,8 @@ describe('swap params', () => {
 
 const ready = await labAvailable(['systemd']);
 
-// Containers have no swap of their own (and /proc/swaps is the machine's), so swapoff is
-// exercised only through the plan; fstab and the systemd units are real.
+// Containers have no swap of their own (and /proc/swaps is the machine's), so an active swap
+// area comes from a stand-in (test/doubles/swap); fstab and the systemd units are real.
 describe.skipIf(!ready)('swap on a systemd lab host', () => {
   let host: LabHost;
   let conn: DockerConnection;
@@ -96,6 +97,32 @@ describe.skipIf(!ready)('swap on a systemd lab host', () => {
     expect(r.plan.diff).toEqual([{ label: 'swap', before: { unmasked_units: ['extra\\x2dswap.swap'] }, after: { masked_units: ['extra\\x2dswap.swap'] } }]);
     expect(await loadState('extra\\x2dswap.swap')).toBe('masked');
     expect((await runModuleOn(conn, swap, {})).changed).toBe(false);
+  });
+
+  it('the stand-in for an active swap area: /proc/swaps reads the given text until swapoff -a, which touches nothing', async () => {
+    const active = `${PROC_SWAPS_HEADER}/dev/sdb1                               partition\t1048572\t\t0\t\t-2\n`;
+    const fake = new SwapOnConnection(conn, active);
+    expect((await fake.exec('cat /proc/swaps')).stdout).toBe(active);
+    expect((await fake.exec('cat /etc/hostname')).stdout).toBe(`${host.name}\n`);
+    expect((await fake.exec('swapoff -a && echo off')).stdout).toBe('off\n');
+    expect(fake.swapoffs).toEqual(['swapoff -a && echo off']);
+    expect((await fake.exec('cat /proc/swaps')).stdout).toBe(PROC_SWAPS_HEADER);
+  });
+
+  it('an active swap area: check predicts swapoff; the run turns it off; a second run is a no-op', async () => {
+    await host.exec("printf 'proc /proc proc defaults 0 0\\n' > /etc/fstab");
+    const fake = new SwapOnConnection(conn, `${PROC_SWAPS_HEADER}/dev/sdb1                               partition\t1048572\t\t0\t\t-2\n`);
+    const predicted = await runModuleOn(fake, swap, {}, { check: true, diff: true });
+    expect(predicted.changed).toBe(true);
+    expect(predicted.plan.diff).toEqual([{ label: 'swap', before: { active: ['/dev/sdb1'] }, after: { active: [] } }]);
+    expect(fake.swapOn).toBe(true);
+
+    const real = await runModuleOn(fake, swap, {}, { diff: true });
+    expect(real.changed).toBe(true);
+    expect(real.plan.diff).toEqual(predicted.plan.diff);
+    expect(fake.swapoffs).toHaveLength(1);
+    expect((await runModuleOn(fake, swap, {})).changed).toBe(false);
+    expect(fake.swapoffs).toHaveLength(1);
   });
 
   it('a mask that fails stops the run before fstab is written', async () => {
