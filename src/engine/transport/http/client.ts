@@ -9,7 +9,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { MASK } from '../../secret.js';
-import { InterruptedError, TsplayError } from '../../errors.js';
+import { InterruptedError, ModuleFailure, TsplayError } from '../../errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from '../http-api.js';
 import { apiMessage } from './api-message.js';
 import type { HttpAuth, RawResponse } from './auth.js';
@@ -213,7 +213,7 @@ export class AxiosHttpClient implements HttpClient {
 
   #url(req: HttpRequest): URL {
     if (/^[a-z][a-z0-9+.-]*:/i.test(req.path) || req.path.startsWith('//')) {
-      throw new HttpError({ host: this.#s.host, method: req.method, url: safeUrl(this.#s.url), status: 0, apiMessage: `the path must be relative to tsplay_http_url, found an absolute URL` });
+      throw new ModuleFailure(`${req.method}: the request path must be relative to tsplay_http_url (credentials are only sent there), found ${safeOrRaw(req.path)}`);
     }
     const url = new URL(this.#s.url.toString());
     const [path, search] = splitQuery(req.path);
@@ -269,6 +269,14 @@ export class AxiosHttpClient implements HttpClient {
 
   #log(line: string): void {
     this.#o.log?.(`http: ${line}`);
+  }
+}
+
+function safeOrRaw(path: string): string {
+  try {
+    return safeUrl(new URL(path, 'http://invalid'));
+  } catch {
+    return JSON.stringify(path);
   }
 }
 

