@@ -14,6 +14,7 @@ import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
 import file from './file.js';
+import govc_clone from './govc_clone.js';
 import hosts_entries from './hosts_entries.js';
 import kernel_modules from './kernel_modules.js';
 import lineinfile from './lineinfile.js';
@@ -42,6 +43,7 @@ export type BuiltinModule =
   | 'debug'
   | 'fail'
   | 'file'
+  | 'govc_clone'
   | 'hosts_entries'
   | 'kernel_modules'
   | 'lineinfile'
@@ -69,6 +71,7 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   debug,
   fail,
   file,
+  govc_clone,
   hosts_entries,
   kernel_modules,
   lineinfile,

@@ -4,10 +4,13 @@
  * around its client that records each SOAP method sent, so tests can say
  * "no CloneVM_Task, ReconfigVM_Task or PowerOnVM_Task was sent".
  */
-import type { HttpClient, HttpRequest } from '../../src/engine/module.js';
+import type { HttpClient, HttpRequest, ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/module.js';
+import { controllerFiles } from '../../src/engine/run/controller-files.js';
+import { createApplyContext, createHostContext, type HostContextOptions } from '../../src/engine/run/host-context.js';
 import { openHttpConnection } from '../../src/engine/transport/http/index.js';
 import type { Connection } from '../../src/engine/transport/transport.js';
 import type { Vcsim } from '../lab/vcsim.js';
+import { checkThenApply, strictRender, validateParams } from './module-harness.js';
 
 /** The SOAP methods that change vCenter's inventory. */
 export const SOAP_WRITES = ['CloneVM_Task', 'ReconfigVM_Task', 'PowerOnVM_Task', 'CustomizeVM_Task', 'PowerOffVM_Task', 'Destroy_Task'] as const;
@@ -23,12 +26,27 @@ export function soapMethod(body: unknown): string {
   return typeof body === 'string' ? (/<(?:\w+:)?Body>\s*<(\w+)/.exec(body)?.[1] ?? '?') : '?';
 }
 
-export function countingClient(inner: HttpClient, calls: CountedCall[]): HttpClient {
-  const note = (req: HttpRequest, viaRequest: boolean): void => void calls.push({ method: soapMethod(req.body), viaRequest });
+/** How many calls of each method were in flight at once, at most. */
+export type PeakConcurrency = Map<string, number>;
+
+export function countingClient(inner: HttpClient, calls: CountedCall[], peak: PeakConcurrency = new Map()): HttpClient {
+  const inFlight = new Map<string, number>();
+  const track = async <T>(req: HttpRequest, viaRequest: boolean, send: () => Promise<T>): Promise<T> => {
+    const method = soapMethod(req.body);
+    calls.push({ method, viaRequest });
+    const n = (inFlight.get(method) ?? 0) + 1;
+    inFlight.set(method, n);
+    peak.set(method, Math.max(peak.get(method) ?? 0, n));
+    try {
+      return await send();
+    } finally {
+      inFlight.set(method, (inFlight.get(method) ?? 1) - 1);
+    }
+  };
   return {
     get: (path, opts) => inner.get(path, opts),
-    read: (req) => (note(req, false), inner.read(req)),
-    request: (req) => (note(req, true), inner.request(req)),
+    read: (req) => track(req, false, () => inner.read(req)),
+    request: (req) => track(req, true, () => inner.request(req)),
   };
 }
 
@@ -54,13 +72,15 @@ export interface CountedConnection {
   readonly connection: Connection;
   readonly http: HttpClient;
   readonly calls: CountedCall[];
+  readonly peak: PeakConcurrency;
 }
 
 /** Opens tsplay's HTTP connection to vcsim (logging in) and wraps its client in the counter. */
 export async function openVcenter(sim: Pick<Vcsim, 'baseUrl' | 'user' | 'password'>, vars: Record<string, unknown> = {}): Promise<CountedConnection> {
   const conn = await openHttpConnection({ host: 'vcenter', connection: 'http', address: '127.0.0.1', vars: vcenterVars(sim, vars) });
   const calls: CountedCall[] = [];
-  const http = countingClient(conn.http, calls);
+  const peak: PeakConcurrency = new Map();
+  const http = countingClient(conn.http, calls, peak);
   const connection: Connection = {
     host: conn.host,
     kind: conn.kind,
@@ -70,5 +90,43 @@ export async function openVcenter(sim: Pick<Vcsim, 'baseUrl' | 'user' | 'passwor
     close: () => conn.close(),
     http,
   };
-  return { connection, http, calls };
+  return { connection, http, calls, peak };
+}
+
+export interface VcenterRun<S> {
+  readonly changed: boolean;
+  readonly plan: Plan<S>;
+  readonly result: Record<string, unknown>;
+  readonly warnings: readonly string[];
+}
+
+/** A module on the vcenter host with the engine's semantics (validate, check, apply only when changed and not --check). */
+export async function runOnVcenter<P extends TSchema, S>(
+  connection: Connection,
+  mod: ModuleDefinition<P, S>,
+  params: Record<string, unknown>,
+  opts: { check?: boolean; beforeApply?: () => Promise<void> } = {},
+): Promise<VcenterRun<S>> {
+  const valid: Static<P> = validateParams(mod, params);
+  const warnings: string[] = [];
+  const ctx: HostContextOptions = {
+    host: connection.host,
+    connection: async () => connection,
+    vars: {},
+    checkMode: opts.check ?? false,
+    diffMode: true,
+    controller: controllerFiles({ playbookDir: process.cwd() }),
+    render: strictRender({}),
+    warn: (m) => warnings.push(m),
+    debug: () => undefined,
+  };
+  if (!opts.beforeApply) {
+    const { changed, plan, result } = await checkThenApply(mod, ctx, valid, opts.check ?? false);
+    return { changed, plan, result, warnings };
+  }
+  // the same steps with a pause between check and apply, to change vCenter behind the module's back
+  const plan = await mod.check(createHostContext(ctx), valid);
+  await opts.beforeApply();
+  const out = plan.changed && !opts.check && mod.apply ? await mod.apply(createApplyContext(ctx), plan, valid) : undefined;
+  return { changed: out?.changed ?? plan.changed, plan, result: { ...plan.result, ...out?.result }, warnings };
 }

@@ -29,6 +29,8 @@ export interface StartVcsimOptions {
   readonly user?: string;
   readonly password?: string;
   readonly timeoutMs?: number;
+  /** milliseconds each call of a method takes (spent before it runs), e.g. { CloneVM_Task: 300 } */
+  readonly methodDelays?: Readonly<Record<string, number>>;
 }
 
 /** Path of the vcsim binary for the current source: TSPLAY_VCSIM_BIN, or asked from setup.sh (`--vcsim`, no side effects). */
@@ -54,7 +56,9 @@ export async function startVcsim(opts: StartVcsimOptions = {}): Promise<Vcsim> {
   const password = opts.password ?? `vcsim-${Math.random().toString(36).slice(2, 10)}`;
   const bin = await vcsimBinary();
   // stdin stays open: the simulator ends when it closes (also if this process dies)
-  const child = spawn(bin, ['-l', '127.0.0.1:0', '-username', user, '-password', password], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const delays = Object.entries(opts.methodDelays ?? {}).map(([m, ms]) => `${m}=${ms}`);
+  const args = ['-l', '127.0.0.1:0', '-username', user, '-password', password, ...(delays.length ? ['-method-delay', delays.join(',')] : [])];
+  const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr.setEncoding('utf8').on('data', (d: string) => stderr.push(d));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -14,6 +14,9 @@
 //	/DC0/vm/DC0_C0_RP0_VM1                ordinary VM, powered off
 //	/DC0/vm/k8s                           empty VM folder
 //
+// -method-delay makes chosen methods slow (the delay is spent before the
+// method runs, outside vcsim's object lock), so tests can see calls overlap.
+//
 // Prints the SDK URL (without credentials) on the first line of stdout, then
 // serves until stdin closes or a signal arrives.
 package main
@@ -27,6 +30,8 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/vmware/govmomi"
@@ -38,11 +43,22 @@ func main() {
 	listen := flag.String("l", "127.0.0.1:0", "address to listen on")
 	user := flag.String("username", "tsplay", "the only user name Login accepts")
 	pass := flag.String("password", "vcsim-secret", "the only password Login accepts")
+	delays := flag.String("method-delay", "", "milliseconds each call of a method takes, e.g. CloneVM_Task=300,PowerOnVM_Task=50")
 	flag.Parse()
 
 	model := simulator.VPX()
 	model.Host = 0
 	model.Machine = 2
+	model.DelayConfig.MethodDelay = map[string]int{}
+	for _, kv := range strings.Split(*delays, ",") {
+		if name, ms, ok := strings.Cut(kv, "="); ok {
+			n, err := strconv.Atoi(ms)
+			if err != nil {
+				log.Fatalf("-method-delay %s: %v", kv, err)
+			}
+			model.DelayConfig.MethodDelay[name] = n
+		}
+	}
 	if err := model.Create(); err != nil {
 		log.Fatal(err)
 	}

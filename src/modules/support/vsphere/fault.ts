@@ -56,6 +56,7 @@ export function describeFault(type: string, fields: Readonly<Record<string, stri
     case 'InvalidArgument':
       return `invalid argument ${fields.invalidProperty ?? ''}${said} (InvalidArgument)`.replace('  ', ' ');
     case 'InvalidPowerState':
+      if (fields.existingState && fields.existingState === fields.requestedState) return `the VM is already ${fields.existingState} (InvalidPowerState)`;
       return `the VM is ${fields.existingState ?? 'in the wrong power state'}, the operation needs ${fields.requestedState ?? 'another state'} (InvalidPowerState)`;
     case 'NicSettingMismatch':
       return `the customization spec has ${fields.numberOfNicsInSpec ?? '?'} NIC setting(s), the VM has ${fields.numberOfNicsInVM ?? '?'} NIC(s) (NicSettingMismatch)`;
