@@ -71,6 +71,8 @@ export default defineModule({
     if (p.state === 'absent') return planAbsent(paths, before);
 
     const key = await wantedKey(ctx, p);
+    const others = await otherEntries(ctx, p.url!, paths.source);
+    if (others.length) ctx.warn(`${others.join(', ')} also name ${p.url}: apt refuses one repository with two different signed-by keys; remove those entries (or give this task their name)`);
     const source = `${sourceLine({ url: p.url!, suite: p.suite, components: p.components, ...(p.architectures ? { architectures: p.architectures } : {}), keyring: paths.keyring })}\n`;
     const keyChanges = keyNow === null || !keyNow.equals(key);
     const sourceChanges = before.source !== source;
@@ -85,7 +87,7 @@ export default defineModule({
       changed,
       summary: changed ? what.filter(Boolean).join('; ') : `repository ${p.name} already as wanted`,
       diff,
-      result: { keyring: paths.keyring, source_file: paths.source, source_line: source.trimEnd(), fingerprints: publicKeys(key).map((k) => k.fingerprint), cache_updated: false },
+      result: { keyring: paths.keyring, source_file: paths.source, source_line: source.trimEnd(), fingerprints: publicKeys(key).map((k) => k.fingerprint), cache_updated: false, ...(others.length ? { other_entries: others } : {}) },
       state: { paths, before, ...(keyChanges ? { key } : {}), ...(sourceChanges ? { source } : {}), updateCache },
       effects: [
         ...(keyChanges ? [{ path: paths.keyring, state: 'file' as const, content: key, mode: '0644' }] : []),
@@ -147,6 +149,12 @@ async function wantedKey(ctx: HostContext, p: Params): Promise<Buffer> {
     if (!have.includes(want)) throw new ModuleFailure(`${from}: the key's fingerprint is ${have.join(', ')}, not the expected ${want}; nothing was written`);
   }
   return key;
+}
+
+/** Other source files naming the same repository URI (a hand-made entry, another name). */
+async function otherEntries(ctx: HostContext, url: string, own: string): Promise<string[]> {
+  const r = await ctx.probe(`grep -rlF -- ${quote(url.replace(/\/+$/, ''))} /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null`);
+  return r.stdout.split('\n').map((l) => l.trim()).filter((f) => f && f !== own && /\.(list|sources)$|\/sources\.list$/.test(f));
 }
 
 /** Fetches the key on the host into memory (base64 on stdout, so binary keys survive); writes nothing. */

@@ -160,6 +160,16 @@ describe.skipIf(!ready)('apt_repo on a systemd lab host (a signed repository on 
     await runModuleOn(conn, aptRepo, { name: 'inline', state: 'absent' });
   }, 120_000);
 
+  it('names other entries of the same repository (apt refuses two signed-by for one URI)', async () => {
+    await host.exec(`echo 'deb [signed-by=/usr/share/keyrings/old.gpg] ${repo.url('core:/stable:/v1.34/deb')} /' > /etc/apt/sources.list.d/by-hand.list`);
+    try {
+      const planned = await runModuleOn(conn, aptRepo, { name: 'kubernetes', url: repo.url('core:/stable:/v1.34/deb'), key: repo.armoredKey, update_cache: false }, { check: true });
+      expect(planned.result.other_entries).toEqual(['/etc/apt/sources.list.d/by-hand.list']);
+    } finally {
+      await host.exec('rm -f /etc/apt/sources.list.d/by-hand.list');
+    }
+  });
+
   it.each([
     ['an unreachable key URL', { key_url: 'http://127.0.0.1:9/Release.key' }, /^could not fetch key_url http:\/\/127\.0\.0\.1:9\/Release\.key: curl: \(7\) Failed to connect.*; nothing was written$/s],
     ['a key URL that serves no key', { key_url: `http://127.0.0.1:8081/core:/stable:/v1.34/deb/Packages` }, /^key_url http:.*\/Packages: not an OpenPGP public key/],
