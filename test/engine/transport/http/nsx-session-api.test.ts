@@ -42,6 +42,13 @@ describe('nsxSessions (test double)', () => {
     expect((await fetch(`${api.url}/policy/api/v1/infra`, { headers: { cookie: s.cookie, 'x-xsrf-token': s.xsrf } })).status).toBe(401);
   });
 
+  it('/api/session/destroy ends the session', async () => {
+    const s = await login();
+    const headers = { cookie: s.cookie, 'x-xsrf-token': s.xsrf };
+    expect((await fetch(`${api.url}/api/session/destroy`, { method: 'POST', headers })).status).toBe(200);
+    expect((await fetch(`${api.url}/policy/api/v1/infra`, { headers })).status).toBe(401);
+  });
+
   it('expireAll ends every session; logins are counted', async () => {
     const before = nsx.logins();
     const s = await login();

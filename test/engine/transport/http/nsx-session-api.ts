@@ -3,8 +3,9 @@
  * api-server.ts: `POST /api/session/create` with the form j_username /
  * j_password sets a JSESSIONID cookie and answers an x-xsrf-token header;
  * every other call needs both, or gets 401 (no or unknown session) or 403
- * with error_code 98 (bad XSRF token), as NSX does. `expireAll()` ends every
- * session, as the manager's idle timeout would.
+ * with error_code 98 (bad XSRF token), as NSX does; `POST /api/session/destroy`
+ * ends the caller's session. `expireAll()` ends every session, as the
+ * manager's idle timeout would.
  */
 import { randomBytes } from 'node:crypto';
 import type { Handler, Reply, SeenRequest } from './api-server.js';
@@ -46,6 +47,10 @@ export function nsxSessions(user: string, password: string, api: Handler): NsxSe
       breakXsrf = false;
       sessions.delete(id);
       return { status: 403, body: { error_code: 98, error_message: 'Bad XSRF token' } };
+    }
+    if (req.path === '/api/session/destroy' && req.method === 'POST') {
+      sessions.delete(id);
+      return { status: 200, body: '' };
     }
     return api(req, i);
   };

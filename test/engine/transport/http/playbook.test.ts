@@ -125,6 +125,8 @@ describe('a playbook on an http host', () => {
     const r = await run('-vvv');
     expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(services.get('/policy/api/v1/infra/services/k8s-api')).toMatchObject({ display_name: 'k8s-api' });
+    // the session is ended when the run ends
+    expect(api.requests.at(-1)).toMatchObject({ method: 'POST', path: '/api/session/destroy' });
     const patches = writes();
     expect(patches).toHaveLength(3); // two 429s, then the write
     for (const p of patches) expect(p.headers['x-xsrf-token']).toBeTruthy();
