@@ -195,3 +195,30 @@ describe('https', () => {
     }
   });
 });
+
+describe('slow and dropped requests', () => {
+  it('delayMs holds a request, then serves it normally', async () => {
+    nsx.faults.inject({ method: 'GET', delayMs: 300 });
+    const started = Date.now();
+    expect((await api.get(G)).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(nsx.requests.at(-1)).toMatchObject({ status: 200 });
+  });
+
+  it('a client timeout fires on a delayed request', async () => {
+    nsx.faults.inject({ delayMs: 1000, status: 503 });
+    await expect(fetch(`${nsx.url}/policy/api/v1${G}`, { signal: AbortSignal.timeout(100) })).rejects.toThrow(/abort|timeout/i);
+  });
+
+  it('drop closes the connection without an answer and changes nothing', async () => {
+    nsx.faults.inject({ method: 'PATCH', drop: true });
+    await expect(api.patch(`${G}/dropped`, {})).rejects.toThrow();
+    expect(nsx.state.get(`${G}/dropped`)).toBeUndefined();
+    expect(nsx.requests.at(-1)).toMatchObject({ method: 'PATCH', status: 0, fault: true });
+    expect((await api.patch(`${G}/dropped`, {})).status).toBe(200);
+  });
+
+  it('a fault needs something to do', () => {
+    expect(() => nsx.faults.inject({ method: 'GET' })).toThrow(/status, drop or delayMs/);
+  });
+});

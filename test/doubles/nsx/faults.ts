@@ -2,7 +2,8 @@
  * Fault injection: the next N requests that match answer with an error status instead of being served.
  * 409 ("The object was modified by somebody else", seen from NSX by the BOSH CPI's policy tests), 429 (NSX
  * rate limiting; nsxlib retries after 400–600 ms) and 503 (a manager that is busy or starting) are the ones
- * the issue asks for; any status works.
+ * the issue asks for; any status works. A fault can also hold the request for `delayMs` (then answer it, or serve
+ * it normally when no status is given, to test client timeouts) or `drop` the connection without an answer.
  */
 import { NsxApiError } from './errors.js';
 
@@ -11,7 +12,12 @@ export interface FaultSpec {
   readonly method?: string | readonly string[];
   /** URL path to match: exact string, RegExp, or predicate; all when left out */
   readonly path?: string | RegExp | ((path: string) => boolean);
-  readonly status: number;
+  /** answer with this status; without it (and without `drop`) the request is served normally after `delayMs` */
+  readonly status?: number;
+  /** wait this long before answering (or dropping, or serving) */
+  readonly delayMs?: number;
+  /** close the connection without an answer (a reset, as from a manager that dies mid-request) */
+  readonly drop?: boolean;
   /** how many matching requests get the fault (default 1) */
   readonly times?: number;
   /** seconds for a `Retry-After` header */
@@ -21,8 +27,11 @@ export interface FaultSpec {
 }
 
 export interface FaultHit {
-  readonly error: NsxApiError;
+  /** the answer; undefined when the request is dropped or only delayed */
+  readonly error?: NsxApiError;
   readonly retryAfter?: number;
+  readonly delayMs: number;
+  readonly drop: boolean;
 }
 
 const DEFAULT_MESSAGES: Readonly<Record<number, string>> = {
@@ -42,6 +51,9 @@ export class FaultInjector {
 
   /** arms a fault; returns a function that disarms it */
   inject(spec: FaultSpec): () => void {
+    if (spec.status === undefined && !spec.drop && spec.delayMs === undefined) {
+      throw new Error('a fault needs a status, drop or delayMs');
+    }
     const a: Armed = { spec, left: spec.times ?? 1 };
     this.armed.push(a);
     return () => {
@@ -71,8 +83,15 @@ export class FaultInjector {
     this.armed = this.armed.filter((x) => x.left > 0);
     this.hits += 1;
     const { status } = a.spec;
-    const error = new NsxApiError(status, a.spec.errorCode ?? status, a.spec.message ?? DEFAULT_MESSAGES[status] ?? `Injected fault ${status}.`);
-    return { error, ...(a.spec.retryAfter === undefined ? {} : { retryAfter: a.spec.retryAfter }) };
+    const error = status === undefined || a.spec.drop
+      ? undefined
+      : new NsxApiError(status, a.spec.errorCode ?? status, a.spec.message ?? DEFAULT_MESSAGES[status] ?? `Injected fault ${status}.`);
+    return {
+      ...(error ? { error } : {}),
+      ...(a.spec.retryAfter === undefined ? {} : { retryAfter: a.spec.retryAfter }),
+      delayMs: a.spec.delayMs ?? 0,
+      drop: a.spec.drop ?? false,
+    };
   }
 }
 

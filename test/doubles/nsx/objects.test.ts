@@ -217,6 +217,6 @@ describe('revise (reorder)', () => {
   });
 
   it('POST without action=revise is 405', async () => {
-    expect((await api.raw('POST', `/policy/api/v1${P}/k8s/rules/a`, { body: '{}' })).status).toBe(405);
+    expect((await api.raw('POST', `/policy/api/v1${P}/k8s/rules/a`, { body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(405);
   });
 });

@@ -41,6 +41,7 @@ export interface LoggedRequest {
   /** URL path without the query */
   readonly path: string;
   readonly query: string;
+  /** the answer's status; 0 when an injected fault dropped the connection */
   readonly status: number;
   /** the authenticated user, when there was one */
   readonly user?: string;
@@ -145,8 +146,16 @@ export async function startNsxEmulator(options: NsxEmulatorOptions): Promise<Nsx
     try {
       const hit = faults.take(method, url.pathname);
       if (hit) {
-        send(hit.error.status, hit.error.body(), hit.retryAfter === undefined ? {} : { 'retry-after': String(hit.retryAfter) }, true);
-        return;
+        if (hit.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, hit.delayMs));
+        if (hit.drop) {
+          log.push({ ...entry, status: 0, fault: true });
+          req.socket.destroy();
+          return;
+        }
+        if (hit.error) {
+          send(hit.error.status, hit.error.body(), hit.retryAfter === undefined ? {} : { 'retry-after': String(hit.retryAfter) }, true);
+          return;
+        }
       }
       if (url.pathname === '/api/session/create' && method === 'POST') {
         const s = auth.createSession(text);
@@ -168,6 +177,11 @@ export async function startNsxEmulator(options: NsxEmulatorOptions): Promise<Nsx
       }
       if (url.pathname !== POLICY_PREFIX && !url.pathname.startsWith(`${POLICY_PREFIX}/`)) {
         throw new NsxApiError(404, ErrorCode.notFound, `The emulator does not serve ${url.pathname}.`);
+      }
+      const contentType = req.headers['content-type'] ?? '';
+      if (WRITE_METHODS.has(method) && text.trim() !== '' && !/^application\/json\b/i.test(contentType)) {
+        // [U] NSX's Spring front end refuses other media types; the exact status/code is not documented
+        throw new NsxApiError(415, 415, `Content type '${contentType}' is not supported; send application/json.`);
       }
       const body = WRITE_METHODS.has(method) ? parseJson(text) : undefined;
       if (body !== undefined) loggedBody = body;

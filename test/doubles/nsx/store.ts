@@ -2,7 +2,7 @@
  * The emulator's state: every policy object by its path. Embedded children (a policy's rules, a service's
  * entries) are stored as objects of their own, under their own path, and put back into the parent on read,
  * the way GET of a security policy or service returns `rules` / `service_entries`.
- * A write works on a clone (`clone()`), which replaces the live store only when the whole request succeeded:
+ * A write works on a clone (`clone()`, copy-on-write: objects are frozen copies, replaced on change), which replaces the live store only when the whole request succeeded:
  * that is how a hierarchical PATCH is atomic.
  */
 import { embeddedKindOf, kindNamed, type Body } from './kinds.js';
@@ -19,8 +19,9 @@ export class PolicyStore {
     public nextRuleId = 1000,
   ) {}
 
+  /** a copy to write on; stored objects are frozen and only ever replaced, so sharing them is safe */
   clone(): PolicyStore {
-    return new PolicyStore(new Map(structuredClone([...this.objects])), this.nextRuleId);
+    return new PolicyStore(new Map(this.objects), this.nextRuleId);
   }
 
   get(path: string): StoredObject | undefined {
@@ -28,7 +29,7 @@ export class PolicyStore {
   }
 
   set(path: string, obj: StoredObject): void {
-    this.objects.set(path, obj);
+    this.objects.set(path, deepFreeze(structuredClone(obj)));
   }
 
   delete(path: string): void {
@@ -78,4 +79,12 @@ export function bySequenceThenId(a: Body, b: Body): number {
   const sa = typeof a['sequence_number'] === 'number' ? a['sequence_number'] : 0;
   const sb = typeof b['sequence_number'] === 'number' ? b['sequence_number'] : 0;
   return sa - sb || String(a['id']).localeCompare(String(b['id']));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

@@ -146,8 +146,15 @@ describe('request validation', () => {
     expect(r.status).toBe(400);
   });
 
+  it('a write body that is not sent as application/json is 415', async () => {
+    const r = await api.raw('PATCH', `/policy/api/v1${G}/form`, { body: '{}', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(r.status).toBe(415);
+    expect((await api.raw('PATCH', `/policy/api/v1${G}/none`, { body: '{}' })).status).toBe(415);
+    expect((await api.raw('PATCH', `/policy/api/v1${G}/charset`, { body: '{}', headers: { 'content-type': 'application/json; charset=utf-8' } })).status).toBe(200);
+  });
+
   it('unsupported methods are 405', async () => {
-    expect((await api.raw('POST', `/policy/api/v1${G}/web`, { body: '{}' })).status).toBe(405);
+    expect((await api.raw('POST', `/policy/api/v1${G}/web`, { body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(405);
     expect((await api.raw('DELETE', `/policy/api/v1${G}`)).status).toBe(405);
   });
 });
