@@ -15,14 +15,18 @@
  * - Left outside: ssh2 (optional native crypto loaded by relative path),
  *   tsx (loads a project's .ts modules at run time), ora (only on a terminal).
  * - CommonJS dependencies call `require`; the banner gives ESM chunks one.
+ * - Rebuilding while tsplay runs (tests, other shells) must not break those
+ *   runs: chunk names carry a content hash, so new chunks are written beside
+ *   the old ones, the entries (main.js, index.js) are replaced atomically
+ *   last, and chunks no current entry uses are removed once they are old.
  * - src/engine/validate/precompiled.ts (an empty table) is replaced by the
  *   validators scripts/build/validators.mjs generates from dist/, so a run
  *   does not compile the built-in schemas at start-up.
  */
 import { build } from 'esbuild';
 import { precompiledValidatorsSource } from './validators.mjs';
-import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,8 +46,8 @@ const precompiledValidators = {
   },
 };
 
-await rm(outdir, { recursive: true, force: true });
-await build({
+const result = await build({
+  write: false,
   absWorkingDir: root,
   entryPoints: { main: 'src/cli/main.ts', index: 'src/index.ts' },
   outdir,
@@ -60,4 +64,20 @@ await build({
   plugins: [precompiledValidators],
   logLevel: 'warning',
 });
+await mkdir(outdir, { recursive: true });
+const entries = new Set(['main.js', 'index.js', 'main.js.map', 'index.js.map']);
+const current = new Set(result.outputFiles.map((f) => basename(f.path)));
+// chunks first (new names), then the entries, each through a rename so no reader sees half a file
+const ordered = [...result.outputFiles].sort((a, b) => Number(entries.has(basename(a.path))) - Number(entries.has(basename(b.path))));
+for (const f of ordered) {
+  const tmp = `${f.path}.${process.pid}.tmp`;
+  await writeFile(tmp, f.contents);
+  await rename(tmp, f.path);
+}
+const STALE_MS = 30 * 60_000;
+for (const name of await readdir(outdir)) {
+  if (current.has(name)) continue;
+  const file = join(outdir, name);
+  if (Date.now() - (await stat(file)).mtimeMs > STALE_MS) await rm(file, { force: true });
+}
 process.stdout.write(`dist/bundle: ${validators.count} validators precompiled\n`);

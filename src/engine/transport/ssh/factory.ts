@@ -2,11 +2,11 @@
  * The connection factory for `tsplay_connection: ssh`. Create one per run
  * (`createSshConnectionFactory()`): it owns the known_hosts store that
  * serialises accept-new appends. The engine's ConnectionPool calls it once
- * per host, on the host's first task.
+ * per host, on the host's first task. ssh2 (and the rest of the SSH
+ * connection) is loaded then, so a run without SSH hosts never loads it.
  */
 import type { ConnectionFactory } from '../transport.js';
 import { KnownHostsStore } from './known-hosts-store.js';
-import { SshConnection } from './ssh-connection.js';
 import { defaultSshEnvironment, resolveTarget, type SshEnvironment } from './target.js';
 
 export interface SshFactoryOptions {
@@ -19,5 +19,9 @@ export interface SshFactoryOptions {
 export function createSshConnectionFactory(opts: SshFactoryOptions = {}): ConnectionFactory {
   const env: SshEnvironment = { ...defaultSshEnvironment(), ...opts.environment };
   const store = new KnownHostsStore();
-  return async (settings) => SshConnection.open(await resolveTarget(settings, env), { store, ...(opts.nagle ? { nagle: true } : {}) });
+  return async (settings) => {
+    const target = await resolveTarget(settings, env);
+    const { SshConnection } = await import('./ssh-connection.js');
+    return SshConnection.open(target, { store, ...(opts.nagle ? { nagle: true } : {}) });
+  };
 }
