@@ -1,7 +1,7 @@
 /**
  * playbooks/prepare-nodes.yml through the built CLI, over SSH, against three
  * systemd lab hosts (one in cp, two in workers), with the defaults of
- * inventory/cluster/group_vars/all.yml. pkgs.k8s.io cannot be reached from
+ * inventory/poc/group_vars/all.yml. pkgs.k8s.io cannot be reached from
  * tests, so each host serves a local signed stand-in of it (test/lab/apt-repo.ts:
  * kubeadm, kubelet, kubectl 1.34.1-1.1 and 1.34.2-1.1 built with dpkg-deb) on
  * its own 127.0.0.1, and -e points k8s_apt_url/k8s_apt_key_url there. Debian's
@@ -63,7 +63,7 @@ describe.skipIf(!ready)('playbooks/prepare-nodes.yml over SSH on three systemd h
     ips = await Promise.all(lab.map(async (h) => (await h.exec('hostname -I')).stdout.trim().split(/\s+/)[0] ?? ''));
     // the cluster's group_vars as shipped, beside an inventory of the lab hosts
     inventoryDir = join(dir, 'inventory');
-    cpSync(join(ROOT, 'inventory/cluster/group_vars'), join(inventoryDir, 'group_vars'), { recursive: true });
+    cpSync(join(ROOT, 'inventory/poc/group_vars'), join(inventoryDir, 'group_vars'), { recursive: true });
     const host = (i: number): string[] => sshHostLines(lab[i]!, home, { node_ip: ips[i]! });
     writeFileSync(
       join(inventoryDir, 'hosts.yml'),
