@@ -16,10 +16,9 @@ import type { HttpAuth, RawResponse } from './auth.js';
 import { HttpError, HttpUnreachableError, networkFailure } from './errors.js';
 import { backoffMs, retryableNetworkError, retryableStatus, retryAfterMs, sleep } from './retry.js';
 import { safeUrl } from './safe-url.js';
+import { encodeBody, headerText, lowerKeys, shape, toRaw } from './wire.js';
 import type { HttpSettings } from './settings.js';
 
-/** Response headers a caller never sees: they carry the session. */
-const HIDDEN_RESPONSE_HEADERS: ReadonlySet<string> = new Set(['set-cookie', 'x-xsrf-token', 'vmware-api-session-id', 'authorization']);
 const IDEMPOTENT: ReadonlySet<string> = new Set(['GET', 'PUT', 'DELETE']);
 
 export interface HttpClientOptions {
@@ -287,49 +286,4 @@ function interrupted(req: HttpRequest, url: URL): InterruptedError {
 function splitQuery(path: string): [string, string] {
   const i = path.indexOf('?');
   return i < 0 ? [path, ''] : [path.slice(0, i), path.slice(i + 1)];
-}
-
-function lowerKeys(h: Readonly<Record<string, string>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) out[k.toLowerCase()] = v;
-  return out;
-}
-
-function encodeBody(body: unknown): { data?: string | Buffer; type?: string } {
-  if (body === undefined) return {};
-  if (typeof body === 'string') return { data: body };
-  if (Buffer.isBuffer(body)) return { data: body };
-  return { data: JSON.stringify(body), type: 'application/json' };
-}
-
-function toRaw(r: AxiosResponse<string>): RawResponse {
-  const headers: Record<string, string | readonly string[]> = {};
-  for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) {
-    if (v === undefined || v === null) continue;
-    headers[k.toLowerCase()] = Array.isArray(v) ? v.map(String) : String(v);
-  }
-  const text = typeof r.data === 'string' ? r.data : r.data === undefined || r.data === null ? '' : String(r.data);
-  return { status: r.status, statusText: r.statusText ?? '', headers, data: parseBody(text, headerText({ headers } as RawResponse, 'content-type')) };
-}
-
-function parseBody(text: string, contentType: string | undefined): unknown {
-  if (text !== '' && (/json/i.test(contentType ?? '') || (!contentType && /^\s*[[{]/.test(text)))) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
-}
-
-function headerText(res: Pick<RawResponse, 'headers'>, name: string): string | undefined {
-  const v = res.headers[name];
-  return v === undefined ? undefined : typeof v === 'string' ? v : v.join(', ');
-}
-
-function shape<T>(res: RawResponse): HttpResponse<T> {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(res.headers)) if (!HIDDEN_RESPONSE_HEADERS.has(k)) headers[k] = typeof v === 'string' ? v : v.join(', ');
-  return { status: res.status, headers, data: res.data as T };
 }
