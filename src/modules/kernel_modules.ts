@@ -92,7 +92,9 @@ export default defineModule({
     const changed = fileChanged || load.length > 0;
     const diff: Diff[] = [];
     if (fileChanged) diff.push(contentDiff(path, before === null ? null : Buffer.from(before), Buffer.from(after)));
-    if (load.length) diff.push({ label: 'kernel modules', before: { loaded: [] }, after: { loaded: load } });
+    if (load.length) {
+      diff.push({ label: 'kernel modules', before: Object.fromEntries(load.map((m) => [m, 'not loaded'])), after: Object.fromEntries(load.map((m) => [m, 'loaded'])) });
+    }
     const what = [load.length ? `modprobe ${load.join(', ')}` : '', fileChanged ? `${before === null ? 'create' : 'update'} ${path}` : ''].filter(Boolean);
     return {
       changed,

@@ -93,8 +93,8 @@ export default defineModule({
     if (active.length || mask.length) {
       diff.push({
         label: 'swap',
-        before: { ...(active.length ? { active } : {}), ...(mask.length ? { unmasked_units: mask } : {}) },
-        after: { ...(active.length ? { active: [] } : {}), ...(mask.length ? { masked_units: mask } : {}) },
+        before: { ...(active.length ? { active } : {}), ...(mask.length ? { units: Object.fromEntries(mask.map((u) => [u, 'not masked'])) } : {}) },
+        after: { ...(active.length ? { active: [] } : {}), ...(mask.length ? { units: Object.fromEntries(mask.map((u) => [u, 'masked'])) } : {}) },
       });
     }
     const what = [active.length ? `swapoff ${active.join(', ')}` : '', mask.length ? `mask ${mask.join(', ')}` : '', fstabChanged ? `comment out ${edited.devices.join(', ')} in ${p.fstab}` : ''];
@@ -118,7 +118,9 @@ export default defineModule({
       if (r.exitCode !== 0) throw new ModuleFailure(`masking ${s.mask.join(', ')} failed: ${why || `exit ${r.exitCode}`}`, { rc: r.exitCode, units: s.mask });
     }
     if (s.fstabContent !== null) await ctx.writeFile(s.fstab, s.fstabContent);
-    const left = activeSwaps((await runOrFail(ctx, 'cat /proc/swaps', 'reading /proc/swaps')).stdout);
-    if (left.length) throw new ModuleFailure(`swap is still on after swapoff -a: ${left.join(', ')}`, { active: left });
+    if (s.swapoff) {
+      const left = activeSwaps((await runOrFail(ctx, 'cat /proc/swaps', 'reading /proc/swaps')).stdout);
+      if (left.length) throw new ModuleFailure(`swap is still on after swapoff -a: ${left.join(', ')}`, { active: left });
+    }
   },
 });

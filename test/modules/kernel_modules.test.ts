@@ -105,7 +105,7 @@ describe.skipIf(!ready)('kernel_modules on a systemd lab host (overlay and br_ne
     const predicted = await runModuleOn(conn, kernelModules, wanted, { check: true, diff: true });
     expect(predicted.plan.diff).toEqual([
       { label: file, before: 'overlay\n', after: 'overlay\ntsplay_fake\n' },
-      { label: 'kernel modules', before: { loaded: [] }, after: { loaded: ['tsplay_fake'] } },
+      { label: 'kernel modules', before: { tsplay_fake: 'not loaded' }, after: { tsplay_fake: 'loaded' } },
     ]);
     const err = await runModuleOn(conn, kernelModules, wanted).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModuleFailure);

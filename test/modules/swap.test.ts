@@ -76,7 +76,7 @@ describe.skipIf(!ready)('swap on a systemd lab host', () => {
     expect(predicted.changed).toBe(true);
     expect(predicted.plan.diff).toEqual([
       { label: '/etc/fstab', before: fstab, after: commented },
-      { label: 'swap', before: { unmasked_units: units }, after: { masked_units: units } },
+      { label: 'swap', before: { units: Object.fromEntries(units.map((u) => [u, 'not masked'])) }, after: { units: Object.fromEntries(units.map((u) => [u, 'masked'])) } },
     ]);
     expect(await host.readFile('/etc/fstab')).toBe(fstab);
     for (const u of units) expect(await loadState(u)).not.toBe('masked');
@@ -94,7 +94,7 @@ describe.skipIf(!ready)('swap on a systemd lab host', () => {
   it('a swap unit file of its own is masked too', async () => {
     await host.exec("printf '[Swap]\\nWhat=/extra-swap\\n' > /usr/lib/systemd/system/extra\\\\x2dswap.swap && systemctl daemon-reload");
     const r = await runModuleOn(conn, swap, {}, { diff: true });
-    expect(r.plan.diff).toEqual([{ label: 'swap', before: { unmasked_units: ['extra\\x2dswap.swap'] }, after: { masked_units: ['extra\\x2dswap.swap'] } }]);
+    expect(r.plan.diff).toEqual([{ label: 'swap', before: { units: { 'extra\\x2dswap.swap': 'not masked' } }, after: { units: { 'extra\\x2dswap.swap': 'masked' } } }]);
     expect(await loadState('extra\\x2dswap.swap')).toBe('masked');
     expect((await runModuleOn(conn, swap, {})).changed).toBe(false);
   });
