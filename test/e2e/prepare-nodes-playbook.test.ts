@@ -15,7 +15,7 @@
  *  - the second run changes nothing (changed=0 on every host), and --check
  *    then predicts nothing.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,9 +61,10 @@ describe.skipIf(!ready)('playbooks/prepare-nodes.yml over SSH on three systemd h
     // an installed Debian node has its package lists; the lab image has none
     await Promise.all(lab.map(async (h) => expect((await h.exec('apt-get update -q')).exitCode).toBe(0)));
     ips = await Promise.all(lab.map(async (h) => (await h.exec('hostname -I')).stdout.trim().split(/\s+/)[0] ?? ''));
-    // the cluster's group_vars as shipped, beside an inventory of the lab hosts
+    // the cluster's settings as shipped (group_vars/all.yml), beside an inventory of the lab hosts
     inventoryDir = join(dir, 'inventory');
-    cpSync(join(ROOT, 'inventory/poc/group_vars'), join(inventoryDir, 'group_vars'), { recursive: true });
+    mkdirSync(join(inventoryDir, 'group_vars'), { recursive: true });
+    cpSync(join(ROOT, 'inventory/poc/group_vars/all.yml'), join(inventoryDir, 'group_vars/all.yml'));
     const host = (i: number): string[] => sshHostLines(lab[i]!, home, { node_ip: ips[i]! });
     writeFileSync(
       join(inventoryDir, 'hosts.yml'),
