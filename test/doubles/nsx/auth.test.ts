@@ -100,3 +100,64 @@ describe('session auth', () => {
     expect(JSON.stringify(logins)).not.toContain('pw');
   });
 });
+
+describe('account lockout', () => {
+  it('five failed logins lock the account: then even the right password is refused, until unlocked', async () => {
+    const locking = await startNsxEmulator({ users: { admin: 'pw' } });
+    try {
+      for (let i = 0; i < 4; i++) expect((await testClient(locking, basic('admin', `wrong${i}`)).get(GROUPS)).status).toBe(403);
+      expect(locking.accounts.isLocked('admin')).toBe(false);
+      expect((await testClient(locking, basic('admin', 'pw')).get(GROUPS)).status).toBe(200); // a success resets the count
+      for (let i = 0; i < 5; i++) await testClient(locking, basic('admin', 'wrong')).get(GROUPS);
+      expect(locking.accounts.isLocked('admin')).toBe(true);
+      const refused = await testClient(locking, basic('admin', 'pw')).get(GROUPS);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toEqual(CREDENTIALS_ERROR);
+      expect((await testClient(locking, {}).raw('POST', '/api/session/create', { body: 'j_username=admin&j_password=pw' })).status).toBe(403);
+      locking.accounts.unlockAll();
+      expect((await testClient(locking, basic('admin', 'pw')).get(GROUPS)).status).toBe(200);
+    } finally {
+      await locking.close();
+    }
+  });
+
+  it('lockout: false never locks', async () => {
+    const open = await startNsxEmulator({ users: { admin: 'pw' }, lockout: false });
+    try {
+      for (let i = 0; i < 8; i++) await testClient(open, basic('admin', 'wrong')).get(GROUPS);
+      expect((await testClient(open, basic('admin', 'pw')).get(GROUPS)).status).toBe(200);
+    } finally {
+      await open.close();
+    }
+  });
+
+  it('a short lockout ends by itself', async () => {
+    const brief = await startNsxEmulator({ users: { admin: 'pw' }, lockout: { maxFailures: 2, resetMs: 10_000, lockoutMs: 200 } });
+    try {
+      for (let i = 0; i < 2; i++) await testClient(brief, basic('admin', 'wrong')).get(GROUPS);
+      expect((await testClient(brief, basic('admin', 'pw')).get(GROUPS)).status).toBe(403);
+      await new Promise((r) => setTimeout(r, 250));
+      expect((await testClient(brief, basic('admin', 'pw')).get(GROUPS)).status).toBe(200);
+    } finally {
+      await brief.close();
+    }
+  });
+});
+
+describe('client API rate limit', () => {
+  it('answers 429 past clientApiRateLimit requests a second per client, and serves again after the second', async () => {
+    const limited = await startNsxEmulator({ users: { admin: 'pw', other: 'pw2' }, clientApiRateLimit: 3 });
+    try {
+      const replies = [];
+      for (let i = 0; i < 5; i++) replies.push(await testClient(limited).get(GROUPS));
+      expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 429, 429]);
+      expect(replies[3]!.body).toMatchObject({ error_code: 429, related_errors: [] });
+      // another client has its own budget
+      expect((await testClient(limited, basic('other', 'pw2')).get(GROUPS)).status).toBe(200);
+      await new Promise((res) => setTimeout(res, 1050));
+      expect((await testClient(limited).get(GROUPS)).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+});

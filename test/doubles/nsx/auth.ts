@@ -11,6 +11,10 @@
  * - a session without, or with a wrong, XSRF token: 403 error_code 98 (vmware-nsxlib maps 403+98 to BadXSRFToken).
  * - an unknown or expired JSESSIONID: 401 by default (`sessionExpiredStatus`), so clients re-login. What a real
  *   manager sends for a timed-out session is [U]; nsxlib re-logins on 401 and on 403+98, so both are offered.
+ * - account lockout: after `maxFailures` failed logins of one user name within `resetMs`, the account is refused
+ *   (the same 403) for `lockoutMs`, even with the right password [V BDC `types_AuthenticationPolicyProperties`:
+ *   api_max_auth_failures 5, api_failed_auth_reset_period 900 s, api_failed_auth_lockout_period 900 s]. A client
+ *   that retries a wrong password locks the account, as on a real manager.
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -25,7 +29,20 @@ export interface AuthOptions {
   readonly users: Readonly<Record<string, string>>;
   /** status for a request on an unknown or expired session (default 401) */
   readonly sessionExpiredStatus?: 401 | 403;
+  /** account lockout after failed logins; false turns it off */
+  readonly lockout?: LockoutPolicy | false;
 }
+
+export interface LockoutPolicy {
+  /** failed logins that lock the account (NSX default 5) */
+  readonly maxFailures: number;
+  /** window in which the failures must fall (NSX default 900 s) */
+  readonly resetMs: number;
+  /** how long the account stays locked (NSX default 900 s) */
+  readonly lockoutMs: number;
+}
+
+export const NSX_LOCKOUT: LockoutPolicy = { maxFailures: 5, resetMs: 900_000, lockoutMs: 900_000 };
 
 const badCredentials = (): NsxApiError =>
   new NsxApiError(403, ErrorCode.badCredentials, 'The credentials were incorrect or the account specified has been locked.', [], 'common-services');
@@ -40,11 +57,39 @@ function cookie(req: IncomingMessage, name: string): string | undefined {
 
 export class Authenticator {
   private readonly sessions = new Map<string, Session>();
+  private readonly failures = new Map<string, number[]>();
+  private readonly lockedUntil = new Map<string, number>();
 
-  constructor(private readonly opts: AuthOptions) {}
+  constructor(private readonly opts: AuthOptions, private readonly clock: () => number = Date.now) {}
 
   private check(user: string, password: string): boolean {
-    return Object.hasOwn(this.opts.users, user) && this.opts.users[user] === password;
+    const now = this.clock();
+    const policy = this.opts.lockout === false ? undefined : (this.opts.lockout ?? NSX_LOCKOUT);
+    if (policy && (this.lockedUntil.get(user) ?? 0) > now) return false;
+    if (Object.hasOwn(this.opts.users, user) && this.opts.users[user] === password) {
+      this.failures.delete(user);
+      return true;
+    }
+    if (policy) {
+      const recent = [...(this.failures.get(user) ?? []), now].filter((t) => now - t < policy.resetMs);
+      this.failures.set(user, recent);
+      if (recent.length >= policy.maxFailures) {
+        this.lockedUntil.set(user, now + policy.lockoutMs);
+        this.failures.delete(user);
+      }
+    }
+    return false;
+  }
+
+  /** whether an account is locked out now */
+  isLocked(user: string): boolean {
+    return (this.lockedUntil.get(user) ?? 0) > this.clock();
+  }
+
+  /** lifts every lockout and forgets failed logins */
+  unlockAll(): void {
+    this.lockedUntil.clear();
+    this.failures.clear();
   }
 
   /** the user a request acts as; throws the documented 401/403 */

@@ -11,12 +11,13 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import { Authenticator } from './auth.js';
+import { Authenticator, type LockoutPolicy } from './auth.js';
 import { ErrorCode, NsxApiError } from './errors.js';
 import { FabricInventory, type VmSpec } from './fabric.js';
 import { FaultInjector } from './faults.js';
 import type { Body } from './kinds.js';
 import { PolicyApi } from './policy-api.js';
+import { RateLimiter } from './rate-limit.js';
 import { selfSignedCert } from './tls.js';
 
 export interface NsxEmulatorOptions {
@@ -32,6 +33,10 @@ export interface NsxEmulatorOptions {
   readonly bindingsRealized?: boolean;
   /** status for a request on an expired or unknown session (default 401) */
   readonly sessionExpiredStatus?: 401 | 403;
+  /** account lockout after failed logins (default NSX's: 5 failures in 900 s lock for 900 s); false: off */
+  readonly lockout?: LockoutPolicy | false;
+  /** per-client requests per second before 429 (NSX default 100); off when left out */
+  readonly clientApiRateLimit?: number;
   /** serve HTTPS with a fresh self-signed certificate for 127.0.0.1 (`ca` holds it) */
   readonly tls?: boolean;
 }
@@ -66,6 +71,8 @@ export interface NsxEmulator {
   /** write requests (PATCH/PUT/POST/DELETE on the API, not sessions) so far; `succeeded` counts only 2xx */
   writeCount(opts?: { readonly succeeded?: boolean }): number;
   readonly sessions: { expireAll(): number; readonly count: number };
+  /** account lockout state (see `lockout`) */
+  readonly accounts: { isLocked(user: string): boolean; unlockAll(): void };
   readonly state: {
     /** the object as GET returns it, or undefined */
     get(path: string): Body | undefined;
@@ -117,7 +124,12 @@ function parseJson(text: string): unknown {
 }
 
 export async function startNsxEmulator(options: NsxEmulatorOptions): Promise<NsxEmulator> {
-  const auth = new Authenticator({ users: options.users, sessionExpiredStatus: options.sessionExpiredStatus ?? 401 });
+  const auth = new Authenticator({
+    users: options.users,
+    sessionExpiredStatus: options.sessionExpiredStatus ?? 401,
+    ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
+  });
+  const limiter = options.clientApiRateLimit ? new RateLimiter(options.clientApiRateLimit) : undefined;
   const faults = new FaultInjector();
   const policyOptions = {
     defaultPageSize: Math.min(options.pageSize ?? 1000, 1000),
@@ -170,6 +182,7 @@ export async function startNsxEmulator(options: NsxEmulatorOptions): Promise<Nsx
         return;
       }
       user = auth.authenticate(req);
+      limiter?.admit(user);
       const fabricList = /^\/api\/v1\/fabric\/(virtual-machines|vifs)$/.exec(url.pathname);
       if (fabricList && method === 'GET') {
         send(200, fabric.list(fabricList[1] as 'virtual-machines' | 'vifs', url.searchParams, policyOptions));
@@ -251,6 +264,10 @@ export async function startNsxEmulator(options: NsxEmulatorOptions): Promise<Nsx
       patchInfra: (body, o) =>
         void api.handle('PATCH', '/infra', new URLSearchParams(o?.enforceRevisionCheck ? 'enforce_revision_check=true' : ''), body, asUser(o?.user)),
       snapshot: () => JSON.stringify(api.paths().map((p) => [p, api.view(p)])),
+    },
+    accounts: {
+      isLocked: (u) => auth.isLocked(u),
+      unlockAll: () => auth.unlockAll(),
     },
     inventory: {
       addVm(vm) {
