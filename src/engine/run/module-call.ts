@@ -9,6 +9,7 @@ import { ModuleFailure, TsplayError, UnreachableError } from '../errors.js';
 import { containsSecret, revealDeep } from '../secret.js';
 import type { BecomeOptions } from '../transport/transport.js';
 import type { Vars } from '../vars/precedence.js';
+import { renderConnectionVars } from './connection-vars.js';
 import { controllerFiles } from './controller-files.js';
 import { createApplyContext, createHostContext, type HostContextOptions } from './host-context.js';
 import type { EffectiveTask } from './inherited.js';
@@ -105,7 +106,7 @@ function hostContextOptions(
 ): HostContextOptions {
   const target = delegate ?? host;
   const targetVars = delegate && delegate !== host ? { ...rc.inventory.hostVars(delegate), inventory_hostname: delegate } : vars;
-  const settings = rc.inventory.connectionSettings(target, delegate ? targetVars : vars);
+  const settings = rc.inventory.connectionSettings(target, renderConnectionVars(rc.templates, delegate ? targetVars : vars));
   const become = becomeOptions(rc, et, vars);
   const environment = environmentOf(rc, et, vars);
   return {

@@ -7,6 +7,7 @@ import pLimit from 'p-limit';
 import { TsplayError, UnreachableError } from '../errors.js';
 import type { Play } from '../playbook/model.js';
 import type { Vars } from '../vars/precedence.js';
+import { renderConnectionVars } from './connection-vars.js';
 import { flushHandlers, unknownNotifications } from './handlers.js';
 import { fromPlay, type Inherited } from './inherited.js';
 import { runNodes, type NodeRunner } from './node-runner.js';
@@ -96,7 +97,7 @@ async function gatherFacts(r: NodeRunner, batch: readonly string[]): Promise<voi
         if (!hs.factsGathered) {
           try {
             const vars = taskVars(rc, ps, h, fromPlay(ps.play));
-            const conn = await rc.connections.get(rc.inventory.connectionSettings(h, vars));
+            const conn = await rc.connections.get(rc.inventory.connectionSettings(h, renderConnectionVars(rc.templates, vars)));
             // an API host (tsplay_connection: http) has no shell to gather facts with: it gets none
             if (conn.shell !== false) hs.facts = await rc.facts.gather((cmd) => conn.exec(cmd, { quick: true }));
             hs.factsGathered = true;
