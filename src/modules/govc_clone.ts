@@ -37,10 +37,17 @@ const params = Type.Object(
     template: Type.String({ minLength: 1, description: 'Source VM or template, by name (searched in all VM folders of the datacenter) or path below vm/ (govc `-vm`).' }),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 80, description: 'Name of the VM to clone (govc\'s NAME argument). Give `name` or `vms`.' })),
     vms: Type.Optional(
-      Type.Array(Type.Object({ name: Type.String({ minLength: 1, maxLength: 80, description: 'Name of the VM.' }), ...perVm }, { additionalProperties: false }), {
-        minItems: 1,
-        description: 'Several VMs cloned from the same template, in parallel; each entry may override cpus, memory_mb, annotation, customization, network, host, datastore and power_on.',
-      }),
+      Type.Array(
+        Type.Union([
+          Type.String({ minLength: 1, maxLength: 80 }),
+          Type.Object({ name: Type.String({ minLength: 1, maxLength: 80, description: 'Name of the VM.' }), ...perVm }, { additionalProperties: false }),
+        ]),
+        {
+          minItems: 1,
+          description:
+            'Several VMs cloned from the same template, in parallel: names (`vms: "{{ groups.workers }}"`) or entries `{name, ...}` that override cpus, memory_mb, annotation, customization, network, host, datastore and power_on for one VM.',
+        },
+      ),
     ),
     datacenter: Type.Optional(Type.String({ minLength: 1, description: 'Datacenter name or path (govc `-dc`, GOVC_DATACENTER). Unset: the only datacenter.' })),
     folder: Type.Optional(Type.String({ description: 'VM folder for the clones, as a path below the datacenter\'s vm/ folder (`k8s` or `k8s/nodes`) or absolute (`/DC0/vm/k8s`) (govc `-folder`). Unset: vm/.' })),
@@ -70,7 +77,7 @@ interface State {
 }
 
 function wantedVms(p: Params): WantedVm[] {
-  const entries = p.vms ?? [{ name: p.name! }];
+  const entries = (p.vms ?? [p.name!]).map((e) => (typeof e === 'string' ? { name: e } : e));
   const names = entries.map((e) => e.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new ModuleFailure(`vms: '${dup}' is listed twice`);
