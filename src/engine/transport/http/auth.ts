@@ -78,11 +78,27 @@ export class BasicAuth implements HttpAuth {
     return 'fail';
   }
   secrets(): readonly string[] {
-    return [this.creds.password.reveal(), this.#token()];
+    return [...wireForms(this.creds.password.reveal()), this.#token()];
   }
   #token(): string {
     return Buffer.from(`${this.creds.user}:${this.creds.password.reveal()}`).toString('base64');
   }
+}
+
+/**
+ * A secret and the forms it takes on the wire (URL-encoded in a login form,
+ * XML-escaped in a SOAP envelope, escaped in JSON), so an API that echoes a
+ * request back cannot print it in any of them.
+ */
+export function wireForms(value: string): string[] {
+  const forms = new Set([
+    value,
+    encodeURIComponent(value),
+    new URLSearchParams({ v: value }).toString().slice(2),
+    value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+    JSON.stringify(value).slice(1, -1),
+  ]);
+  return [...forms];
 }
 
 /** Cookies from `set-cookie` headers, name → value. */

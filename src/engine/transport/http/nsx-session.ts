@@ -6,7 +6,7 @@
  * nsxlib reads it), means the session ended: log in again.
  */
 import type { Credentials, HttpAuth, RawResponse, RawSend } from './auth.js';
-import { headerValue, setCookies } from './auth.js';
+import { headerValue, setCookies, wireForms } from './auth.js';
 import { apiMessage } from './api-message.js';
 import { HttpUnreachableError } from './errors.js';
 
@@ -71,6 +71,6 @@ export class NsxSessionAuth implements HttpAuth {
   }
 
   secrets(): readonly string[] {
-    return [this.creds.password.reveal(), ...(this.#cookie ? [this.#cookie.slice('JSESSIONID='.length)] : []), ...(this.#xsrf ? [this.#xsrf] : [])];
+    return [...wireForms(this.creds.password.reveal()), ...(this.#cookie ? [this.#cookie.slice('JSESSIONID='.length)] : []), ...(this.#xsrf ? [this.#xsrf] : [])];
   }
 }

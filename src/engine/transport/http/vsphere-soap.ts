@@ -8,7 +8,7 @@
  * its own HttpAuth instead (see auth.ts).
  */
 import type { Credentials, HttpAuth, RawResponse, RawSend } from './auth.js';
-import { setCookies } from './auth.js';
+import { setCookies, wireForms } from './auth.js';
 import { soapFault } from './api-message.js';
 import { HttpUnreachableError } from './errors.js';
 
@@ -94,6 +94,6 @@ export class VsphereSoapAuth implements HttpAuth {
   }
 
   secrets(): readonly string[] {
-    return [this.creds.password.reveal(), ...(this.#session ? [this.#session] : [])];
+    return [...wireForms(this.creds.password.reveal()), ...(this.#session ? [this.#session] : [])];
   }
 }

@@ -245,6 +245,38 @@ describe('errors', () => {
     expect(JSON.stringify({ ...e, message: e.message })).not.toContain(PASSWORD);
   });
 
+  it('no error, hint, error field or log line ever holds the password, the basic token or a session token', async () => {
+    const basic = Buffer.from(`admin:${PASSWORD}`).toString('base64');
+    // the password as the login form sends it too (URL-encoded: ! is %21)
+    const tokens = new Set<string>([PASSWORD, basic, new URLSearchParams({ p: PASSWORD }).toString().slice(2)]);
+    const texts: string[] = [];
+    const log = (_host: string, line: string) => texts.push(line);
+    const record = (e: Error) => texts.push(e.message, String((e as { hint?: string }).hint), JSON.stringify(e), String(e.stack));
+    const echo = (req: { headers: Record<string, unknown>; body: string }) =>
+      `you sent ${JSON.stringify(req.headers)} and ${req.body} (password ${PASSWORD})`;
+    let logins = 0;
+    const nsx = await server((req) => {
+      if (req.path === '/api/session/create') {
+        const sid = `sid-${++logins}-0123456789`;
+        tokens.add(sid);
+        tokens.add(`xsrf-${logins}-abcdef`);
+        return logins === 1 ? { status: 200, headers: { 'set-cookie': `JSESSIONID=${sid}`, 'x-xsrf-token': `xsrf-${logins}-abcdef` } } : { status: 403, body: { error_code: 403, error_message: echo(req) } };
+      }
+      return { status: 401, body: { error_code: 401, error_message: echo(req) } };
+    });
+    const plain = await server((req) => ({ status: 400, body: echo(req) }));
+    const basicConn = await connect({ tsplay_http_url: plain.url, tsplay_http_user: 'admin', tsplay_http_password: new Secret(PASSWORD) }, { log });
+    record(await failure(basicConn.http.request({ method: 'POST', path: '/x', query: { password: PASSWORD }, body: { password: PASSWORD } })));
+    const session = await connect({ tsplay_http_url: nsx.url, tsplay_http_auth: 'nsx_session', tsplay_http_user: 'admin', tsplay_http_password: new Secret(PASSWORD) }, { log });
+    record(await failure(session.http.get('/policy/api/v1/infra')));
+    const port = await closedPort();
+    const dead = await connect({ tsplay_http_url: `http://127.0.0.1:${port}`, tsplay_http_user: 'admin', tsplay_http_password: new Secret(PASSWORD) }, { log });
+    record(await failure(dead.http.get('/x', { query: { token: PASSWORD } })));
+    expect(logins).toBe(2);
+    expect(texts.length).toBeGreaterThan(10);
+    for (const text of texts) for (const t of tokens) expect(text).not.toContain(t);
+  });
+
   it('session headers never reach the caller', async () => {
     const s = await server(() => ({ status: 200, headers: { 'set-cookie': 'JSESSIONID=abc', 'x-xsrf-token': 'tok', 'x-other': '1' }, body: {} }));
     const c = await connect({ tsplay_http_url: s.url });
