@@ -94,6 +94,23 @@ describe('session auth', () => {
     }
   });
 
+  it('sessionIdleTimeoutMs expires a session left unused, not one in use', async () => {
+    const idle = await startNsxEmulator({ users: { admin: 'pw' }, sessionIdleTimeoutMs: 700 });
+    try {
+      const r = await testClient(idle, {}).raw('POST', '/api/session/create', { body: 'j_username=admin&j_password=pw' });
+      const api = testClient(idle, { cookie: /JSESSIONID=[^;]+/.exec(r.headers.get('set-cookie')!)![0], 'x-xsrf-token': r.headers.get('x-xsrf-token')! });
+      for (let i = 0; i < 2; i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        expect((await api.get(GROUPS)).status).toBe(200);
+      }
+      await new Promise((res) => setTimeout(res, 800));
+      expect((await api.get(GROUPS)).status).toBe(401);
+      expect(idle.sessions.count).toBe(0);
+    } finally {
+      await idle.close();
+    }
+  });
+
   it('the session login is not logged with its password', () => {
     const logins = nsx.requests.filter((r) => r.path === '/api/session/create');
     expect(logins.length).toBeGreaterThan(0);

@@ -11,6 +11,8 @@
  * - a session without, or with a wrong, XSRF token: 403 error_code 98 (vmware-nsxlib maps 403+98 to BadXSRFToken).
  * - an unknown or expired JSESSIONID: 401 by default (`sessionExpiredStatus`), so clients re-login. What a real
  *   manager sends for a timed-out session is [U]; nsxlib re-logins on 401 and on 403+98, so both are offered.
+ * - `sessionIdleTimeoutMs`: a session unused that long expires [V BDC `types_HttpServiceProperties`:
+ *   session_timeout, default 1800 s]; off unless given (tests expire sessions with `expireAll`).
  * - account lockout: after `maxFailures` failed logins of one user name within `resetMs`, the account is refused
  *   (the same 403) for `lockoutMs`, even with the right password [V BDC `types_AuthenticationPolicyProperties`:
  *   api_max_auth_failures 5, api_failed_auth_reset_period 900 s, api_failed_auth_lockout_period 900 s]. A client
@@ -23,12 +25,15 @@ import { ErrorCode, NsxApiError } from './errors.js';
 interface Session {
   readonly user: string;
   readonly xsrf: string;
+  lastUsed: number;
 }
 
 export interface AuthOptions {
   readonly users: Readonly<Record<string, string>>;
   /** status for a request on an unknown or expired session (default 401) */
   readonly sessionExpiredStatus?: 401 | 403;
+  /** a session unused this long expires (NSX `session_timeout`, default 1800 s); no idle expiry when left out */
+  readonly sessionIdleTimeoutMs?: number;
   /** account lockout after failed logins; false turns it off */
   readonly lockout?: LockoutPolicy | false;
 }
@@ -97,7 +102,9 @@ export class Authenticator {
     const sessionId = cookie(req, 'JSESSIONID');
     if (sessionId !== undefined) {
       const session = this.sessions.get(sessionId);
-      if (!session) {
+      const idle = this.opts.sessionIdleTimeoutMs;
+      if (session && idle !== undefined && this.clock() - session.lastUsed > idle) this.sessions.delete(sessionId);
+      if (!session || !this.sessions.has(sessionId)) {
         const status = this.opts.sessionExpiredStatus ?? 401;
         throw new NsxApiError(status, status === 401 ? ErrorCode.sessionExpired : ErrorCode.badXsrfToken,
           'The session has expired or is not valid; log in again.', [], 'common-services');
@@ -105,6 +112,7 @@ export class Authenticator {
       if (req.headers['x-xsrf-token'] !== session.xsrf) {
         throw new NsxApiError(403, ErrorCode.badXsrfToken, 'Bad XSRF token', [], 'common-services');
       }
+      session.lastUsed = this.clock();
       return session.user;
     }
     const header = req.headers.authorization ?? '';
@@ -123,7 +131,7 @@ export class Authenticator {
     if (!this.check(user, params.get('j_password') ?? '')) throw badCredentials();
     const sessionId = randomBytes(16).toString('hex').toUpperCase();
     const xsrf = randomBytes(18).toString('base64url');
-    this.sessions.set(sessionId, { user, xsrf });
+    this.sessions.set(sessionId, { user, xsrf, lastUsed: this.clock() });
     return { sessionId, xsrf, user };
   }
 

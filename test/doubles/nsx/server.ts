@@ -33,6 +33,8 @@ export interface NsxEmulatorOptions {
   readonly bindingsRealized?: boolean;
   /** status for a request on an expired or unknown session (default 401) */
   readonly sessionExpiredStatus?: 401 | 403;
+  /** a session unused this long expires (NSX session_timeout, default 1800 s); off when left out */
+  readonly sessionIdleTimeoutMs?: number;
   /** account lockout after failed logins (default NSX's: 5 failures in 900 s lock for 900 s); false: off */
   readonly lockout?: LockoutPolicy | false;
   /** per-client requests per second before 429 (NSX default 100); off when left out */
@@ -128,6 +130,7 @@ export async function startNsxEmulator(options: NsxEmulatorOptions): Promise<Nsx
     users: options.users,
     sessionExpiredStatus: options.sessionExpiredStatus ?? 401,
     ...(options.lockout === undefined ? {} : { lockout: options.lockout }),
+    ...(options.sessionIdleTimeoutMs === undefined ? {} : { sessionIdleTimeoutMs: options.sessionIdleTimeoutMs }),
   });
   const limiter = options.clientApiRateLimit ? new RateLimiter(options.clientApiRateLimit) : undefined;
   const faults = new FaultInjector();

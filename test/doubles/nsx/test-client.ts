@@ -4,7 +4,7 @@ import type { NsxEmulator } from './server.js';
 export interface Reply {
   readonly status: number;
   readonly headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
+  /** the parsed JSON answer; `any` because the tests read arbitrary fields of it */
   readonly body: any;
 }
 
