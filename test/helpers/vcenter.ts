@@ -73,11 +73,14 @@ export interface CountedConnection {
   readonly http: HttpClient;
   readonly calls: CountedCall[];
   readonly peak: PeakConcurrency;
+  /** the connection's own log lines (requests, logins; no secrets) */
+  readonly log: string[];
 }
 
 /** Opens tsplay's HTTP connection to vcsim (logging in) and wraps its client in the counter. */
 export async function openVcenter(sim: Pick<Vcsim, 'baseUrl' | 'user' | 'password'>, vars: Record<string, unknown> = {}): Promise<CountedConnection> {
-  const conn = await openHttpConnection({ host: 'vcenter', connection: 'http', address: '127.0.0.1', vars: vcenterVars(sim, vars) });
+  const log: string[] = [];
+  const conn = await openHttpConnection({ host: 'vcenter', connection: 'http', address: '127.0.0.1', vars: vcenterVars(sim, vars) }, { log: (_host: string, line: string) => log.push(line) });
   const calls: CountedCall[] = [];
   const peak: PeakConcurrency = new Map();
   const http = countingClient(conn.http, calls, peak);
@@ -90,7 +93,7 @@ export async function openVcenter(sim: Pick<Vcsim, 'baseUrl' | 'user' | 'passwor
     close: () => conn.close(),
     http,
   };
-  return { connection, http, calls, peak };
+  return { connection, http, calls, peak, log };
 }
 
 export interface VcenterRun<S> {

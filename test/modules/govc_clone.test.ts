@@ -179,6 +179,21 @@ describe.skipIf(!ready)('govc_clone against vcsim', () => {
     expect((await vms()).get('cp-2')).toMatchObject({ cpus: 2, memoryMb: 4096 });
   });
 
+  it('logs in again when the session expired between check and apply (the connection\'s vsphere_soap re-login)', async () => {
+    const { vc, vms } = await lab();
+    const r = await runOnVcenter(vc.connection, govcClone, { ...NODES, vms: ['cp-1'] }, {
+      beforeApply: async () => {
+        // the session ends on the server (timeout, or an admin logs it out)
+        await new VimClient(vc.http).write('Logout', { type: 'SessionManager', value: 'SessionManager' });
+      },
+    });
+    expect(r.changed).toBe(true);
+    expect((await vms()).get('cp-1')).toMatchObject({ cpus: 2, memoryMb: 4096 });
+    // the module sent the clone once; the connection got NotAuthenticated, logged in again and resent it
+    expect(vc.calls.filter((c) => c.method === 'CloneVM_Task')).toHaveLength(1);
+    expect(vc.log.filter((l) => /session expired.*logging in again/.test(l))).toHaveLength(1);
+  });
+
   it('clones from an ordinary VM into its own resource pool when no placement is given', async () => {
     const { vc, vms } = await lab();
     const r = await run(vc, { template: 'DC0_C0_RP0_VM1', folder: 'k8s', vms: [{ name: 'a' }, { name: 'b' }] });
