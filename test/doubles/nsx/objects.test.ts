@@ -97,6 +97,7 @@ describe('security policies and rules', () => {
     expect((await api.get(`${P}/k8s/rules/b`)).body.destination_groups).toEqual([`${G}/web`]);
     const list = (await api.get(`${P}/k8s/rules`)).body;
     expect(list.result_count).toBe(2);
+    expect(list.results.map((x: { id: string }) => x.id)).toEqual(['a', 'b']);
   });
 
   it('PATCH on a policy is a full replace of its own fields; unlisted rules stay (patchEmbedded merge)', async () => {
@@ -196,6 +197,8 @@ describe('revise (reorder)', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body).toMatchObject({ id: 'c', action: 'DROP' });
     expect(await ids('ord')).toEqual(expected);
+    // the rules list comes in the same (sequence) order
+    expect((await api.get(`${P}/ord/rules`)).body.results.map((x: { id: string }) => x.id)).toEqual(expected);
   });
 
   it('takes a free sequence number between neighbours when there is one', async () => {

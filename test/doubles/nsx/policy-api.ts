@@ -13,7 +13,7 @@ import { checkIntegrity } from './integrity.js';
 import { parsePolicyPath, type Body, type Location } from './kinds.js';
 import { page, type PagingOptions } from './paging.js';
 import { revise } from './revise.js';
-import { PolicyStore } from './store.js';
+import { bySequenceThenId, PolicyStore } from './store.js';
 import { Transaction, type WriteOptions } from './transaction.js';
 
 export interface PolicyOptions extends PagingOptions {
@@ -84,7 +84,8 @@ export class PolicyApi {
       const all = this.store
         .children(target.parentPath, target.kind.name)
         .map((o) => this.store.view(o.body['path'] as string)!)
-        .sort((a, b) => String(a['id']).localeCompare(String(b['id'])));
+        // rules and policies in their evaluation order, everything else by id [U: NSX's default order]
+        .sort(target.kind.name === 'Rule' || target.kind.name === 'SecurityPolicy' ? bySequenceThenId : (a, b) => String(a['id']).localeCompare(String(b['id'])));
       return { status: 200, body: page(all, query, path, this.opts) };
     }
     return this.handleObject(method, target.loc, query, body, user);
