@@ -85,12 +85,27 @@ export function differingFields(desired: NsxObject, current: NsxObject): string[
   return Object.keys(desired).filter((k) => !covers(desired[k], current[k], k));
 }
 
-/** `current` seen through `desired`'s fields only (server-managed nested fields dropped): the "before" of a diff. */
+/**
+ * `current` seen through `desired`'s fields only, at every level (an
+ * expression's server-given `id` and `path` are not shown): the "before"
+ * of a diff.
+ */
 export function projectOnto(desired: NsxObject, current: NsxObject): NsxObject {
   const out: NsxObject = {};
-  for (const k of Object.keys(desired)) if (current[k] !== undefined) out[k] = withoutServerFields(current[k]);
+  for (const k of Object.keys(desired)) if (current[k] !== undefined) out[k] = project(desired[k], current[k], k);
   return out;
 }
+
+function project(desired: unknown, current: unknown, key: string): unknown {
+  if (Array.isArray(desired) && Array.isArray(current)) {
+    if (SET_FIELDS.has(key)) return current;
+    return current.map((c, i) => (isObject(desired[i]) && isObject(c) ? projectOnto(desired[i] as NsxObject, c as NsxObject) : withoutServerFields(c)));
+  }
+  if (isObject(desired) && isObject(current)) return projectOnto(desired as NsxObject, current as NsxObject);
+  return withoutServerFields(current);
+}
+
+const isObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A value with the server-managed fields removed at every level. */
 export function withoutServerFields(v: unknown): unknown {

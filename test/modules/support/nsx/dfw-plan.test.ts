@@ -114,6 +114,14 @@ describe('planDfw', () => {
     expect(JSON.stringify(plan.body)).toContain('{"resource_type":"ChildRule","marked_for_delete":true,"Rule":{"resource_type":"Rule","id":"old"}}');
   });
 
+  it('the before of a changed group shows the expression without the ids and paths NSX gave it', () => {
+    const cur = fromServer();
+    const g = cur.groups.get('nodes')!;
+    const plan = planDfw(desired, { ...cur, groups: new Map([['nodes', { ...g, expression: [{ resource_type: 'IPAddressExpression', id: 'e-1', path: '/p/e-1', ip_addresses: ['10.0.0.9'] }] }]]) }, false);
+    expect(plan.changes[0]).toMatchObject({ action: 'change', before: { expression: [{ resource_type: 'IPAddressExpression', ip_addresses: ['10.0.0.9'] }] } });
+    expect(JSON.stringify(plan.changes[0]?.before)).not.toContain('e-1');
+  });
+
   it('a change shows only the differing fields, before and after', () => {
     const cur = fromServer();
     const plan = planDfw(desired, { ...cur, rules: cur.rules.map((r) => (r['id'] === 'r2' ? { ...r, action: 'ALLOW', logged: true } : r)) }, false);
