@@ -82,6 +82,14 @@ describe('hierarchical PATCH', () => {
     expect(nsx.state.paths().filter((x) => x.startsWith(`${P}/p`))).toEqual([]);
   });
 
+  it('marked_for_delete of something absent succeeds; the field inside the object is ignored (upsert)', async () => {
+    await api.patch('/infra', infra(domainRef([policy('p', [])])));
+    expect((await api.patch('/infra', infra(domainRef([policy('p', [rule('ghost', {}, { marked_for_delete: true })])])))).status).toBe(200);
+    expect(nsx.state.get(`${P}/p/rules/ghost`)).toBeUndefined();
+    expect((await api.patch('/infra', infra(domainRef([policy('p', [rule('inner', { marked_for_delete: true })])])))).status).toBe(200);
+    expect(nsx.state.get(`${P}/p/rules/inner`)).toMatchObject({ marked_for_delete: false });
+  });
+
   it('a group and the rule using it can be deleted in the same request, but not the group alone', async () => {
     await api.patch('/infra', infra(domainRef([group('g'), policy('p', [rule('r', { source_groups: [`${G}/g`] })])])));
     const alone = await api.patch('/infra', infra(domainRef([group('g', {}, { marked_for_delete: true })])));
