@@ -141,6 +141,23 @@ describe('nsx_dfw against the emulator', () => {
     expect(nsx.state.get(`${RULE}/k8s-api`)?.['logged']).toBe(true);
   });
 
+  it('paging also ends when the last page carries no cursor at all', async () => {
+    const { nsx, conn } = await startNsxLab({ pageSize: 2, lastPageCursor: 'omit' });
+    await runNsxModule(conn, nsxDfw, K8S);
+    nsx.clearLog();
+    expect((await runNsxModule(conn, nsxDfw, K8S)).changed).toBe(false);
+    expect(nsx.requests.filter((r) => r.path.endsWith('/rules')).length).toBe(4);
+  });
+
+  it('an expired session answered 403 with error_code 98 (bad XSRF token): logs in again', async () => {
+    const { nsx, conn } = await startNsxLab({ sessionExpiredStatus: 403 });
+    await runNsxModule(conn, nsxDfw, K8S);
+    nsx.sessions.expireAll();
+    nsx.clearLog();
+    expect((await runNsxModule(conn, nsxDfw, K8S)).changed).toBe(false);
+    expect(nsx.requests.filter((r) => r.path === '/api/session/create')).toHaveLength(1);
+  });
+
   it('an unreachable manager: the host is unreachable and nothing is half done', async () => {
     const { nsx, conn } = await startNsxLab();
     const before = nsx.state.snapshot();
