@@ -13,7 +13,8 @@
  *   exports). Both therefore see the same classes (ModuleFailure, ...).
  * - Lazy imports stay lazy: subcommands and the spinner are separate chunks.
  * - Left outside: ssh2 (optional native crypto loaded by relative path),
- *   tsx (loads a project's .ts modules at run time), ora (only on a terminal).
+ *   esbuild (compiles a project's .ts modules, see compile-cache.ts), ora (only
+ *   on a terminal).
  * - CommonJS dependencies call `require`; the banner gives ESM chunks one.
  * - Rebuilding while tsplay runs (tests, other shells) must not break those
  *   runs: chunk names carry a content hash, so new chunks are written beside
@@ -59,7 +60,7 @@ const result = await build({
   minify: true,
   keepNames: true, // error class names and stack traces stay readable
   sourcemap: 'linked',
-  external: ['ssh2', 'cpu-features', 'tsx', 'tsx/*', 'ora'],
+  external: ['ssh2', 'cpu-features', 'esbuild', 'ora'],
   banner: { js: "import { createRequire as __tsplayRequire } from 'node:module'; const require = __tsplayRequire(import.meta.url);" },
   plugins: [precompiledValidators],
   logLevel: 'warning',

@@ -1,13 +1,15 @@
 /**
  * The module registry: built-in modules plus a project's own modules from
  * `modules/*.ts` (or .js/.mjs) beside the playbook or at the project root,
- * loaded at run time without a build step (TypeScript through tsx).
+ * loaded at run time without a build step (TypeScript compiled once by
+ * esbuild and cached in `.tsplay-cache/`, see project-modules/compile-cache.ts).
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyModule } from './module.js';
 import { ParseError } from './errors.js';
+import { importTypeScriptModule, ModuleCompileError } from './project-modules/compile-cache.js';
 
 /** `ansible.builtin.copy`, `tsplay.builtin.copy` → `copy` */
 export function normaliseModuleName(name: string): string {
@@ -86,10 +88,16 @@ async function loadModuleFile(file: string): Promise<AnyModule> {
   let exported: unknown;
   try {
     const ns = /\.m?ts$/.test(file)
-      ? ((await (await import('tsx/esm/api')).tsImport(pathToFileURL(file).href, import.meta.url)) as Record<string, unknown>)
+      ? await importTypeScriptModule(file)
       : ((await import(pathToFileURL(file).href)) as Record<string, unknown>);
     exported = ns.default;
   } catch (e) {
+    if (e instanceof ModuleCompileError) {
+      throw new ParseError('E_MODULE_LOAD', `cannot compile project module: ${e.message}`, {
+        location: { file: e.file, ...(e.line !== undefined ? { line: e.line } : {}), ...(e.column !== undefined ? { column: e.column } : {}) },
+        cause: e,
+      });
+    }
     throw new ParseError('E_MODULE_LOAD', `cannot load project module: ${(e as Error).message.split('\n')[0]}`, {
       location: { file },
       cause: e,
