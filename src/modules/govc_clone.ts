@@ -156,7 +156,8 @@ export default defineModule({
     const vim = new VimClient(await ctx.http(), p.sdk_path);
     const { plans, prep } = plan.state!;
     const limit = pLimit(p.parallel);
-    const outcomes = await Promise.all(
+    // every VM's tasks run to their end before the task reports, so nothing is left running unobserved
+    const settled = await Promise.allSettled(
       plans.map((x) =>
         limit(async (): Promise<VmOutcome> => {
           if (x.action.kind !== 'clone' && x.action.kind !== 'update') return { name: x.wanted.name, action: x.action.kind, changed: false, ref: x.action.vm.ref.value };
@@ -170,6 +171,10 @@ export default defineModule({
         }),
       ),
     );
+    // not a vCenter fault (vCenter unreachable, interrupted): the first such error, as the connection gave it
+    const broken = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (broken) throw broken.reason;
+    const outcomes = settled.map((r) => (r as PromiseFulfilledResult<VmOutcome>).value);
     const failed = outcomes.filter((o) => o.error !== undefined);
     const changed = outcomes.some((o) => o.changed);
     if (failed.length > 0) {

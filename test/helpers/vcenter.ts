@@ -19,6 +19,8 @@ export interface CountedCall {
   readonly method: string;
   /** sent through `request` (apply) rather than `read` */
   readonly viaRequest: boolean;
+  /** the SOAP envelope sent */
+  readonly body: string;
 }
 
 /** The vim25 method of a SOAP request body (`<soapenv:Body><CloneVM_Task ...>`). */
@@ -33,7 +35,7 @@ export function countingClient(inner: HttpClient, calls: CountedCall[], peak: Pe
   const inFlight = new Map<string, number>();
   const track = async <T>(req: HttpRequest, viaRequest: boolean, send: () => Promise<T>): Promise<T> => {
     const method = soapMethod(req.body);
-    calls.push({ method, viaRequest });
+    calls.push({ method, viaRequest, body: typeof req.body === 'string' ? req.body : '' });
     const n = (inFlight.get(method) ?? 0) + 1;
     inFlight.set(method, n);
     peak.set(method, Math.max(peak.get(method) ?? 0, n));

@@ -138,6 +138,10 @@ describe.skipIf(!ready)('govc_clone against vcsim', () => {
     expect(r.changed).toBe(true);
     const vm = (await vms()).get('linked-1')!;
     expect(vm.annotation).toBe('k8s node');
+    // vcsim accepts a linked clone but does not model disks; the request is what vCenter needs
+    const clone = vc.calls.find((c) => c.method === 'CloneVM_Task')!.body;
+    expect(clone).toMatch(/<location><datastore type="Datastore">[^<]+<\/datastore><diskMoveType>createNewChildDiskBacking<\/diskMoveType><pool type="ResourcePool">[^<]+<\/pool><host type="HostSystem">[^<]+<\/host><\/location>/);
+    expect(clone).toMatch(/<snapshot type="VirtualMachineSnapshot">[^<]+<\/snapshot><\/spec>/);
     const host = val.ref((await readOne(new VimClient(vc.http), vm.ref, ['runtime.host'])).get('runtime.host'));
     const hostName = val.text((await readOne(new VimClient(vc.http), host!, ['name'])).get('name'));
     expect(hostName).toBe('DC0_C0_H2');
@@ -192,6 +196,14 @@ describe.skipIf(!ready)('govc_clone against vcsim', () => {
     // the module sent the clone once; the connection got NotAuthenticated, logged in again and resent it
     expect(vc.calls.filter((c) => c.method === 'CloneVM_Task')).toHaveLength(1);
     expect(vc.log.filter((l) => /session expired.*logging in again/.test(l))).toHaveLength(1);
+  });
+
+  it('fails with the connection\'s error when vCenter goes away between check and apply', async () => {
+    const { sim, vc } = await lab();
+    const err = await runOnVcenter(vc.connection, govcClone, { ...NODES, vms: ['cp-1', 'cp-2'] }, { beforeApply: () => sim.close() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/^vcenter: (connection refused by|the connection to) http:\/\/127\.0\.0\.1:\d+\/sdk/);
+    expect((err as Error).message).not.toContain(sim.password);
   });
 
   it('clones from an ordinary VM into its own resource pool when no placement is given', async () => {
