@@ -103,17 +103,20 @@ describe('playbooks/nsx.yml against the NSX emulator', () => {
     expect(r.out).not.toContain(PASSWORD);
   });
 
-  it('drift, a 429 storm, a 409 and an expired session on the way: the run repairs the drift and converges', { timeout: 120_000 }, async () => {
+  it('drift, a 429 storm, a 409, a 503, a 412 and an expired session on the way: the run repairs the drift and converges', { timeout: 120_000 }, async () => {
     const etcd = nsx.state.get(`${RULES}/k8s-etcd`)!;
     nsx.state.patch(`${RULES}/k8s-etcd`, { ...etcd, action: 'DROP' });
     nsx.sessions.expireAll();
     nsx.faults.inject({ method: 'GET', status: 429, times: 3, retryAfter: 0 });
     nsx.faults.inject({ method: 'PATCH', status: 409, times: 1 });
     nsx.faults.inject({ method: 'PATCH', status: 503, times: 1 });
+    nsx.faults.inject({ method: 'PATCH', status: 412, times: 1, message: 'The object was modified since it was read (stale _revision).' });
     const r = await tsplay([...args, '--diff']);
     expect(r.code, r.out).toBe(0);
     expect(r.recap['nsx-manager']).toMatchObject({ changed: 1, failed: 0 });
     expect(r.out).toMatch(/change rule k8s-etcd \(action\)/);
+    expect(r.out).toMatch(/NSX answered 409 .*reading again \(attempt 2\)/);
+    expect(r.out).toMatch(/NSX answered 412 .*reading again \(attempt 3\)/);
     expect(nsx.state.get(`${RULES}/k8s-etcd`)?.['action']).toBe('ALLOW');
     const writes = nsx.writeCount();
     expect((await tsplay(args)).recap['nsx-manager']?.changed).toBe(0);
