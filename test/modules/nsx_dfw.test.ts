@@ -141,6 +141,17 @@ describe('nsx_dfw against the emulator', () => {
     expect(nsx.state.get(`${RULE}/k8s-api`)?.['logged']).toBe(true);
   });
 
+  it('a manager whose PATCH replaces embedded lists (rules, service entries) converges the same', async () => {
+    const { nsx, conn } = await startNsxLab({ patchEmbedded: 'replace' });
+    await runNsxModule(conn, nsxDfw, K8S);
+    await runNsxModule(conn, nsxDfw, { ...K8S, kubernetes: { ...K8S.kubernetes, tunnel: 'geneve' } });
+    expect(nsx.state.get(`${RULE}/k8s-api`)).toBeDefined();
+    expect((nsx.state.get('/infra/services/k8s-cilium')?.['service_entries'] as { destination_ports?: string[] }[]).flatMap((e) => e.destination_ports ?? [])).toContain('6081');
+    nsx.clearLog();
+    expect((await runNsxModule(conn, nsxDfw, { ...K8S, kubernetes: { ...K8S.kubernetes, tunnel: 'geneve' } })).changed).toBe(false);
+    expect(nsx.writeCount()).toBe(0);
+  });
+
   it('paging also ends when the last page carries no cursor at all', async () => {
     const { nsx, conn } = await startNsxLab({ pageSize: 2, lastPageCursor: 'omit' });
     await runNsxModule(conn, nsxDfw, K8S);
