@@ -123,6 +123,21 @@ describe('playbooks/nsx.yml against the NSX emulator', () => {
     expect(nsx.writeCount()).toBe(writes);
   });
 
+  it('nsx_spoofguard_mode=profile with --tags spoofguard: a profile bound to the segment, then no write', { timeout: 120_000 }, async () => {
+    const profile = [...args, '--tags', 'spoofguard', '-e', 'nsx_spoofguard_mode=profile'];
+    const writes = nsx.writeCount();
+    const check = await tsplay([...profile, '--check']);
+    expect(check.code, check.out).toBe(0);
+    expect(check.recap['nsx-manager']).toMatchObject({ changed: 1 });
+    expect(nsx.writeCount()).toBe(writes);
+    const run = await tsplay(profile);
+    expect(run.recap['nsx-manager']).toMatchObject({ changed: 1, failed: 0 });
+    expect(nsx.state.get('/infra/segments/k8s-nodes/segment-security-profile-binding-maps/default')).toMatchObject({ spoofguard_profile_path: '/infra/spoofguard-profiles/tsplay-spoofguard' });
+    const after = nsx.writeCount();
+    expect((await tsplay(profile)).recap['nsx-manager']).toMatchObject({ changed: 0 });
+    expect(nsx.writeCount()).toBe(after);
+  });
+
   it('an unreachable manager: exit 3, the host unreachable, nothing written', { timeout: 120_000 }, async () => {
     const etcd = nsx.state.get(`${RULES}/k8s-etcd`)!;
     nsx.state.patch(`${RULES}/k8s-etcd`, { ...etcd, action: 'DROP' });
