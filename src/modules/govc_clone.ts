@@ -123,8 +123,12 @@ export default defineModule({
       const wanted = wantedVms(p);
       const dc = await findDatacenter(vim, p.datacenter);
       const [all, folder] = await Promise.all([listVms(vim, dc), findFolder(vim, dc, p.folder)]);
+      // paths of the folders messages and diffs name: the target's and those of same-named VMs only
+      const wantedNames = new Set(wanted.map((w) => w.name));
       const names = new Map<string, string>();
-      for (const ref of [folder, ...all.map((v) => v.folder)]) if (ref && !names.has(ref.value)) names.set(ref.value, `/${dc.path}/${await folderPath(vim, ref)}`);
+      for (const ref of [folder, ...all.filter((v) => wantedNames.has(v.name)).map((v) => v.folder)]) {
+        if (ref && !names.has(ref.value)) names.set(ref.value, `/${dc.path}/${await folderPath(vim, ref)}`);
+      }
       const folderName = (ref: { value: string } | undefined): string => (ref ? (names.get(ref.value) ?? ref.value) : '?');
       const plans: VmPlan[] = wanted.map((w) => ({ wanted: w, action: planVm(w, all.filter((v) => v.name === w.name), folder, folderName) }));
       const clones = plans.filter((x) => x.action.kind === 'clone');
@@ -161,12 +165,14 @@ export default defineModule({
       plans.map((x) =>
         limit(async (): Promise<VmOutcome> => {
           if (x.action.kind !== 'clone' && x.action.kind !== 'update') return { name: x.wanted.name, action: x.action.kind, changed: false, ref: x.action.vm.ref.value };
+          const done: string[] = [];
           try {
-            const ref = await runVm(vim, prep, x, p.task_timeout * 1000);
-            return { name: x.wanted.name, action: x.action.kind, changed: true, ...(ref ? { ref: ref.value } : {}) };
+            const ref = await runVm(vim, prep, x, p.task_timeout * 1000, done);
+            return { name: x.wanted.name, action: x.action.kind, changed: true, done, ...(ref ? { ref: ref.value } : {}) };
           } catch (e) {
             if (!(e instanceof VimFault)) throw e;
-            return { name: x.wanted.name, action: x.action.kind, changed: false, error: e.message };
+            // steps that finished before the fault stay done (a clone is kept; a rerun completes it)
+            return { name: x.wanted.name, action: x.action.kind, changed: done.length > 0, done, error: e.message };
           }
         }),
       ),

@@ -67,18 +67,26 @@ export interface VmOutcome {
   readonly name: string;
   readonly action: VmPlan['action']['kind'];
   readonly changed: boolean;
+  /** the steps that finished: cloned, reconfigured, customized, powered on */
+  readonly done?: readonly string[];
   readonly ref?: string;
   readonly error?: string;
 }
 
-/** One VM's tasks, in order; each waited for. Throws the first fault. */
-export async function runVm(vim: VimClient, prep: ClonePrep | undefined, plan: VmPlan, timeoutMs: number): Promise<MoRef | undefined> {
+/** One VM's tasks, in order; each waited for, and named in `done` once finished. Throws the first fault. */
+export async function runVm(vim: VimClient, prep: ClonePrep | undefined, plan: VmPlan, timeoutMs: number, done: string[] = []): Promise<MoRef | undefined> {
   const w = plan.wanted;
   const o = { timeoutMs };
   const a = plan.action;
   if (a.kind === 'update') {
-    if (Object.keys(a.reconfigure).length > 0) await reconfigureVm(vim, a.vm.ref, w.name, a.reconfigure, o);
-    if (a.powerOn) await powerOnVm(vim, a.vm.ref, w.name, o);
+    if (Object.keys(a.reconfigure).length > 0) {
+      await reconfigureVm(vim, a.vm.ref, w.name, a.reconfigure, o);
+      done.push('reconfigured');
+    }
+    if (a.powerOn) {
+      await powerOnVm(vim, a.vm.ref, w.name, o);
+      done.push('powered on');
+    }
     return a.vm.ref;
   }
   if (a.kind !== 'clone') return undefined;
@@ -101,14 +109,24 @@ export async function runVm(vim: VimClient, prep: ClonePrep | undefined, plan: V
     },
     o,
   );
+  done.push('cloned');
   const hw = {
     ...(w.cpus !== undefined && w.cpus !== prep.source.cpus ? { cpus: w.cpus } : {}),
     ...(w.memoryMb !== undefined && w.memoryMb !== prep.source.memoryMb ? { memoryMb: w.memoryMb } : {}),
     ...(w.annotation !== undefined ? { annotation: w.annotation } : {}),
   };
-  if (Object.keys(hw).length > 0) await reconfigureVm(vim, vm, w.name, hw, o);
+  if (Object.keys(hw).length > 0) {
+    await reconfigureVm(vim, vm, w.name, hw, o);
+    done.push('reconfigured');
+  }
   const spec = w.customization !== undefined ? prep.specs.get(w.customization) : undefined;
-  if (spec !== undefined) await customizeVm(vim, vm, w.name, spec, o);
-  if (w.powerOn) await powerOnVm(vim, vm, w.name, o);
+  if (spec !== undefined) {
+    await customizeVm(vim, vm, w.name, spec, o);
+    done.push('customized');
+  }
+  if (w.powerOn) {
+    await powerOnVm(vim, vm, w.name, o);
+    done.push('powered on');
+  }
   return vm;
 }
