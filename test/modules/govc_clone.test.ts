@@ -179,7 +179,7 @@ describe.skipIf(!ready)('govc_clone against vcsim', () => {
       },
     }).catch((e: unknown) => e);
     expect((err as Error).message).toBe('1 of 2 VMs failed: cp-1: the VM is already poweredOn (InvalidPowerState)');
-    expect((err as { result?: Record<string, unknown> }).result).toMatchObject({ changed: true, vms: [{ name: 'cp-1', changed: false, done: [] }, { name: 'cp-2', action: 'clone', changed: true, done: ['cloned'] }] });
+    expect((err as { result?: Record<string, unknown> }).result).toMatchObject({ changed: true, vms: [{ name: 'cp-1', changed: false, done: [] }, { name: 'cp-2', action: 'clone', changed: true, done: ['cloned', 'reconfigured'] }] });
     expect((await vms()).get('cp-2')).toMatchObject({ cpus: 2, memoryMb: 4096 });
   });
 
