@@ -183,6 +183,23 @@ describe.skipIf(!ready)('govc_clone against vcsim', () => {
     expect((await vms()).get('cp-2')).toMatchObject({ cpus: 2, memoryMb: 4096 });
   });
 
+  it('keeps a clone whose customization fails, reports the step, and a rerun leaves it (customization is for new clones only)', async () => {
+    const { vc, vms } = await lab();
+    const vim = new VimClient(vc.http);
+    // a source without a NIC: the spec's one NIC setting cannot apply
+    const { sourceDetails } = await import('../../src/modules/support/vsphere/vms.js');
+    const source = (await vms()).get('DC0_C0_RP0_VM1')!;
+    const nic = (await sourceDetails(vim, source.ref)).nic!;
+    await vim.write('ReconfigVM_Task', source.ref, `<spec><deviceChange><operation>remove</operation><device xsi:type="${nic.type}"><key>${nic.key}</key></device></deviceChange></spec>`);
+    const params = { template: 'DC0_C0_RP0_VM1', folder: 'k8s', vms: ['nonic-1'], customization: 'vcsim-linux', power_on: true };
+    const err = await run(vc, params).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('nonic-1: the customization spec has 1 NIC setting(s), the VM has 0 NIC(s) (NicSettingMismatch)');
+    expect((err as { result?: Record<string, unknown> }).result).toMatchObject({ changed: true, vms: [{ name: 'nonic-1', done: ['cloned'] }] });
+    expect((await vms()).get('nonic-1')?.powerState).toBe('poweredOff');
+    const again = await run(vc, params);
+    expect(again.plan.summary).toBe('nonic-1: power on');
+  });
+
   it('logs in again when the session expired between check and apply (the connection\'s vsphere_soap re-login)', async () => {
     const { vc, vms } = await lab();
     const r = await runOnVcenter(vc.connection, govcClone, { ...NODES, vms: ['cp-1'] }, {
