@@ -9,7 +9,7 @@
  * nothing. See docs/nsx.md.
  */
 import { defineModule, ModuleFailure, type HttpReader, type Plan } from '../engine/module.js';
-import { INFRA, httpStatus, retryOnConflict } from './support/nsx/api.js';
+import { patchInfraUntilApplied } from './support/nsx/api.js';
 import { DfwSpecError, desiredDfw, type DesiredDfw } from './support/nsx/dfw-desired.js';
 import { dfwParams, type DfwParams } from './support/nsx/dfw-params.js';
 import { describeChanges, planDfw, type DfwChange, type DfwPlan } from './support/nsx/dfw-plan.js';
@@ -56,19 +56,6 @@ export default defineModule({
   async apply(ctx, plan, p) {
     const http = await ctx.http();
     const desired = desiredFrom(p);
-    let retried = 0;
-    const sent = await retryOnConflict(
-      async (n) => {
-        const body = n === 1 ? plan.state?.body : (await planFrom(http, desired, p.prune)).body;
-        if (!body) return false;
-        await http.request({ method: 'PATCH', path: INFRA, body });
-        return true;
-      },
-      (e, n) => {
-        retried = n;
-        ctx.warn(`NSX answered ${httpStatus(e)} (changed by someone else since it was read); reading again (attempt ${n + 1})`);
-      },
-    );
-    return { ...(sent ? {} : { changed: false }), result: { conflict_retries: retried } };
+    return patchInfraUntilApplied(ctx, http, plan.state?.body, async () => (await planFrom(http, desired, p.prune)).body);
   },
 });

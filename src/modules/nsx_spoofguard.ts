@@ -13,7 +13,7 @@
  * 412/409 re-reads and retries. See docs/nsx.md.
  */
 import { defineModule, ModuleFailure, Type, type HttpReader, type Plan } from '../engine/module.js';
-import { getObject, httpStatus, INFRA, listAll, nsxPath, retryOnConflict, type NsxObject } from './support/nsx/api.js';
+import { getObject, INFRA, listAll, nsxPath, patchInfraUntilApplied, type NsxObject } from './support/nsx/api.js';
 import { AddressError, bindingAddresses } from './support/nsx/addresses.js';
 import { portsOfVm } from './support/nsx/vm-ports.js';
 import { MAX_BINDINGS, planPortBindings, planProfile, portMac, selectPorts, SpoofGuardPlanError, type PortBindingPlan, type ProfilePlan } from './support/nsx/spoofguard-plan.js';
@@ -117,19 +117,6 @@ export default defineModule({
   },
   async apply(ctx, plan, p) {
     const http = await ctx.http();
-    let retried = 0;
-    const sent = await retryOnConflict(
-      async (n) => {
-        const body = n === 1 ? plan.state?.body : await bodyFor(http, p);
-        if (!body) return false;
-        await http.request({ method: 'PATCH', path: INFRA, body });
-        return true;
-      },
-      (e, n) => {
-        retried = n;
-        ctx.warn(`NSX answered ${httpStatus(e)} (changed by someone else since it was read); reading again (attempt ${n + 1})`);
-      },
-    );
-    return { ...(sent ? {} : { changed: false }), result: { conflict_retries: retried } };
+    return patchInfraUntilApplied(ctx, http, plan.state?.body, () => bodyFor(http, p));
   },
 });

@@ -4,7 +4,7 @@
  * on a conflicting write (412 stale `_revision`, 409 modified by someone
  * else): re-read, re-plan, re-send.
  */
-import type { HttpReader } from '../../../engine/module.js';
+import type { ApplyOutcome, HttpClient, HttpReader } from '../../../engine/module.js';
 
 export const POLICY = '/policy/api/v1';
 export const INFRA = `${POLICY}/infra`;
@@ -95,4 +95,32 @@ export async function retryOnConflict<T>(attempt: (n: number) => Promise<T>, onC
       await new Promise((r) => setTimeout(r, retry.delayMs(n + 1)));
     }
   }
+}
+
+/**
+ * A module's apply for NSX: send the planned hierarchical PATCH of /infra; on
+ * a conflict warn, re-read and plan again (`replan`, undefined when nothing
+ * is left to write) and send that. Reports `changed: false` when a re-read
+ * found nothing left to do, and how many conflicts it met.
+ */
+export async function patchInfraUntilApplied(
+  ctx: { warn(message: string): void },
+  http: HttpClient,
+  planned: unknown,
+  replan: () => Promise<unknown>,
+): Promise<ApplyOutcome> {
+  let retried = 0;
+  const sent = await retryOnConflict(
+    async (n) => {
+      const body = n === 1 ? planned : await replan();
+      if (!body) return false;
+      await http.request({ method: 'PATCH', path: INFRA, body });
+      return true;
+    },
+    (e, n) => {
+      retried = n;
+      ctx.warn(`NSX answered ${httpStatus(e)} (changed by someone else since it was read); reading again (attempt ${n + 1})`);
+    },
+  );
+  return { ...(sent ? {} : { changed: false }), result: { conflict_retries: retried } };
 }
