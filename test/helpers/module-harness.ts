@@ -17,6 +17,7 @@ import { UndefinedVariableError } from '../../src/engine/errors.js';
 import { controllerFiles } from '../../src/engine/run/controller-files.js';
 import { createApplyContext, createHostContext, type HostContextOptions } from '../../src/engine/run/host-context.js';
 import { LocalConnection } from '../../src/engine/transport/local.js';
+import type { Connection } from '../../src/engine/transport/transport.js';
 
 export interface RunOptions {
   readonly check?: boolean;
@@ -95,22 +96,59 @@ export async function runModule<P extends TSchema, S>(
 /**
  * The engine's semantics in small: check, then apply only when the plan
  * changes something and this is not a check run. Shared by every harness.
+ * `beforeApply` runs between the two, so a test can change the host (or the
+ * API behind it) after the module has read it.
  */
 export async function checkThenApply<P extends TSchema, S>(
   mod: ModuleDefinition<P, S>,
   ctxOptions: HostContextOptions,
   valid: Static<P>,
   check: boolean,
+  beforeApply?: () => unknown,
 ): Promise<{ changed: boolean; plan: Plan<S>; result: Record<string, unknown> }> {
   const plan = await mod.check(createHostContext(ctxOptions), valid);
   let changed = plan.changed;
   let result: Record<string, unknown> = { ...plan.result };
   if (plan.changed && !check && mod.apply) {
+    await beforeApply?.();
     const out: ApplyOutcome | void = await mod.apply(createApplyContext(ctxOptions), plan, valid);
     if (out?.changed !== undefined) changed = out.changed;
     if (out?.result) result = { ...result, ...out.result };
   }
   return { changed, plan, result };
+}
+
+export interface ApiModuleRun<S> {
+  readonly changed: boolean;
+  readonly plan: Plan<S>;
+  readonly result: Record<string, unknown>;
+  readonly warnings: readonly string[];
+}
+
+/**
+ * A module on an API host (NSX Manager, vCenter) over an open connection,
+ * with the engine's semantics; collects the module's warnings.
+ */
+export async function runOnApiHost<P extends TSchema, S>(
+  connection: Connection,
+  mod: ModuleDefinition<P, S>,
+  params: Record<string, unknown>,
+  opts: { check?: boolean; beforeApply?: () => unknown } = {},
+): Promise<ApiModuleRun<S>> {
+  const valid: Static<P> = validateParams(mod, params);
+  const warnings: string[] = [];
+  const ctx: HostContextOptions = {
+    host: connection.host,
+    connection: async () => connection,
+    vars: {},
+    checkMode: opts.check ?? false,
+    diffMode: true,
+    controller: controllerFiles({ playbookDir: process.cwd() }),
+    render: strictRender({}),
+    warn: (m) => warnings.push(m),
+    debug: () => undefined,
+  };
+  return { ...(await checkThenApply(mod, ctx, valid, opts.check ?? false, opts.beforeApply)), warnings };
 }
 
 /** A fresh temporary directory, removed when the current test finishes. */

@@ -4,13 +4,11 @@
  * around its client that records each SOAP method sent, so tests can say
  * "no CloneVM_Task, ReconfigVM_Task or PowerOnVM_Task was sent".
  */
-import type { HttpClient, HttpRequest, ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/module.js';
-import { controllerFiles } from '../../src/engine/run/controller-files.js';
-import { createApplyContext, createHostContext, type HostContextOptions } from '../../src/engine/run/host-context.js';
+import type { HttpClient, HttpRequest } from '../../src/engine/module.js';
 import { openHttpConnection } from '../../src/engine/transport/http/index.js';
 import type { Connection } from '../../src/engine/transport/transport.js';
 import type { Vcsim } from '../lab/vcsim.js';
-import { checkThenApply, strictRender, validateParams } from './module-harness.js';
+import { runOnApiHost, type ApiModuleRun } from './module-harness.js';
 
 /** The SOAP methods that change vCenter's inventory. */
 export const SOAP_WRITES = ['CloneVM_Task', 'ReconfigVM_Task', 'PowerOnVM_Task', 'CustomizeVM_Task', 'PowerOffVM_Task', 'Destroy_Task'] as const;
@@ -98,40 +96,7 @@ export async function openVcenter(sim: Pick<Vcsim, 'baseUrl' | 'user' | 'passwor
   return { connection, http, calls, peak, log };
 }
 
-export interface VcenterRun<S> {
-  readonly changed: boolean;
-  readonly plan: Plan<S>;
-  readonly result: Record<string, unknown>;
-  readonly warnings: readonly string[];
-}
+export type VcenterRun<S> = ApiModuleRun<S>;
 
-/** A module on the vcenter host with the engine's semantics (validate, check, apply only when changed and not --check). */
-export async function runOnVcenter<P extends TSchema, S>(
-  connection: Connection,
-  mod: ModuleDefinition<P, S>,
-  params: Record<string, unknown>,
-  opts: { check?: boolean; beforeApply?: () => Promise<void> } = {},
-): Promise<VcenterRun<S>> {
-  const valid: Static<P> = validateParams(mod, params);
-  const warnings: string[] = [];
-  const ctx: HostContextOptions = {
-    host: connection.host,
-    connection: async () => connection,
-    vars: {},
-    checkMode: opts.check ?? false,
-    diffMode: true,
-    controller: controllerFiles({ playbookDir: process.cwd() }),
-    render: strictRender({}),
-    warn: (m) => warnings.push(m),
-    debug: () => undefined,
-  };
-  if (!opts.beforeApply) {
-    const { changed, plan, result } = await checkThenApply(mod, ctx, valid, opts.check ?? false);
-    return { changed, plan, result, warnings };
-  }
-  // the same steps with a pause between check and apply, to change vCenter behind the module's back
-  const plan = await mod.check(createHostContext(ctx), valid);
-  await opts.beforeApply();
-  const out = plan.changed && !opts.check && mod.apply ? await mod.apply(createApplyContext(ctx), plan, valid) : undefined;
-  return { changed: out?.changed ?? plan.changed, plan, result: { ...plan.result, ...out?.result }, warnings };
-}
+/** A module on the vcenter host with the engine's semantics (see runOnApiHost). */
+export const runOnVcenter = runOnApiHost;
