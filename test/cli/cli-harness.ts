@@ -58,6 +58,34 @@ export function cli(args: readonly string[], o: CliOptions = {}): Promise<CliRes
   return startCli(args, o).done;
 }
 
+/** A host's line of the PLAY RECAP. */
+export interface Recap {
+  ok: number;
+  changed: number;
+  unreachable: number;
+  failed: number;
+  skipped: number;
+}
+
+/** The PLAY RECAP of a run's output, by host. */
+export function parseRecap(out: string): Record<string, Recap> {
+  const recap: Record<string, Recap> = {};
+  for (const m of out.matchAll(/^(\S+)\s+: ok=(\d+) changed=(\d+) unreachable=(\d+) failed=(\d+) skipped=(\d+)/gm)) {
+    recap[m[1] as string] = { ok: +m[2]!, changed: +m[3]!, unreachable: +m[4]!, failed: +m[5]!, skipped: +m[6]! };
+  }
+  return recap;
+}
+
+/**
+ * A playbook run through the CLI without blocking this process (a test double
+ * served from it keeps answering): exit code, stdout and stderr together, and the recap.
+ */
+export async function playbookCli(args: readonly string[], o: CliOptions = {}): Promise<{ code: number; out: string; recap: Record<string, Recap> }> {
+  const r = await cli(args, { timeoutMs: 120_000, ...o });
+  const out = `${r.stdout}${r.stderr}`;
+  return { code: r.code ?? -1, out, recap: parseRecap(out) };
+}
+
 export function tempDir(prefix = 'tsplay-cli-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }

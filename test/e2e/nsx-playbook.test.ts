@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli } from '../cli/cli-harness.js';
+import { cli, playbookCli } from '../cli/cli-harness.js';
 import { startNsxEmulator, type NsxEmulator } from '../doubles/nsx/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -21,23 +21,8 @@ const VAULT_PASSWORD = 'vault-pw-e2e-91b3';
 const RULES = '/infra/domains/default/security-policies/k8s-cluster/rules';
 const NODES = [['cp-1', '01'], ['cp-2', '02'], ['cp-3', '03'], ['w-1', '21'], ['w-2', '22']] as const;
 
-interface Recap {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-}
-
 /** The CLI as a child process; asynchronous, so the emulator in this process keeps answering. */
-async function tsplay(args: readonly string[]): Promise<{ code: number; out: string; recap: Record<string, Recap> }> {
-  const r = await cli(args, { cwd: ROOT, timeoutMs: 120_000 });
-  const out = `${r.stdout}${r.stderr}`;
-  const recap: Record<string, Recap> = {};
-  for (const m of out.matchAll(/^(\S+)\s+: ok=(\d+) changed=(\d+) unreachable=(\d+) failed=(\d+)/gm)) {
-    recap[m[1]!] = { ok: +m[2]!, changed: +m[3]!, unreachable: +m[4]!, failed: +m[5]! };
-  }
-  return { code: r.code ?? -1, out, recap };
-}
+const tsplay = (args: readonly string[]) => playbookCli(args, { cwd: ROOT });
 
 describe('playbooks/nsx.yml against the NSX emulator', () => {
   let dir: string;

@@ -14,16 +14,12 @@ import { createSshKey, labImage, type SshKeyPair, type SshLabHost } from '../lab
 import { waitForBanner } from '../lab/ssh-hosts.js';
 
 const run = promisify(execFile);
+import { parseRecap, type Recap } from '../cli/cli-harness.js';
+
+export { parseRecap, type Recap };
 export const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin/tsplay.js');
 
-export interface Recap {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-  skipped: number;
-}
 
 export interface CliResult {
   readonly code: number;
@@ -83,13 +79,6 @@ export function sshInventory(groups: Record<string, string[]>, opts: { localhost
   return `${lines.join('\n')}\n`;
 }
 
-export function parseRecap(out: string): Record<string, Recap> {
-  const recap: Record<string, Recap> = {};
-  for (const m of out.matchAll(/^(\S+)\s+: ok=(\d+) changed=(\d+) unreachable=(\d+) failed=(\d+) skipped=(\d+)/gm)) {
-    recap[m[1] as string] = { ok: +m[2]!, changed: +m[3]!, unreachable: +m[4]!, failed: +m[5]!, skipped: +m[6]! };
-  }
-  return recap;
-}
 
 /** The built CLI as a child process, in an isolated home (HOME, no SSH_AUTH_SOCK, NO_COLOR). */
 export function startCli(args: readonly string[], home: SshHome, opts: { timeoutMs?: number } = {}): { child: ChildProcess; done: Promise<CliResult> } {

@@ -8,11 +8,12 @@
  *  - a wrong password and an unreachable vCenter make the host unreachable
  *    (exit 3), nothing written; the password never prints at -vvv.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playbookCli } from '../cli/cli-harness.js';
 import { startSoapProxy, type SoapProxy } from '../doubles/soap-proxy/index.js';
 import { startVcsim, vcsimAvailable, type Vcsim } from '../lab/vcsim.js';
 
@@ -22,29 +23,8 @@ const PASSWORD = 'Vc-e2e-pw-7f3d-never-shown';
 const VAULT_PASSWORD = 'vault-pw-vms-e2e-52ac';
 const WRITES = ['CloneVM_Task', 'ReconfigVM_Task', 'CustomizeVM_Task', 'PowerOnVM_Task', 'PowerOffVM_Task', 'Destroy_Task'];
 
-interface Recap {
-  ok: number;
-  changed: number;
-  unreachable: number;
-  failed: number;
-}
-
 /** Runs the CLI without blocking this process: the SOAP proxy lives here and must keep answering. */
-async function tsplay(args: readonly string[]): Promise<{ code: number; out: string; recap: Record<string, Recap> }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
-  const timer = setTimeout(() => child.kill(), 120_000);
-  const code = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? -1)));
-  clearTimeout(timer);
-  const r = { status: code };
-  const recap: Record<string, Recap> = {};
-  for (const m of out.matchAll(/^(\S+)\s+: ok=(\d+) changed=(\d+) unreachable=(\d+) failed=(\d+)/gm)) {
-    recap[m[1]!] = { ok: +m[2]!, changed: +m[3]!, unreachable: +m[4]!, failed: +m[5]! };
-  }
-  return { code: r.status ?? -1, out, recap };
-}
+const tsplay = (args: readonly string[]) => playbookCli(args, { cwd: ROOT });
 
 const ready = await vcsimAvailable();
 
