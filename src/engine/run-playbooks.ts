@@ -3,6 +3,7 @@
  * before any host is contacted, then run the plays and report. This is the
  * engine's front door; the CLI only parses flags into a PlaybookRunRequest.
  */
+import { setMaxListeners } from 'node:events';
 import { ExitCode, InterruptedError, OptionsError, TsplayError } from './errors.js';
 import { Redactor } from './secret.js';
 import { prepareRun, type PreparedRun } from './run/prepare.js';
@@ -56,6 +57,8 @@ export async function runPlaybooks(req: PlaybookRunRequest, io: RunIO, deps: Run
   // Ctrl-C is ours from the start: while loading it ends the run at once, while running it stops
   // starting work, ends running commands and still prints the recap.
   const controller = new AbortController();
+  // every command and request in flight listens to it (hundreds at forks=50): not a leak
+  setMaxListeners(0, controller.signal);
   const onSigint = (): void => {
     if (!controller.signal.aborted) return controller.abort();
     process.removeListener('SIGINT', onSigint); // a second Ctrl-C: the default, immediate exit
