@@ -18,7 +18,7 @@ import { dirname } from 'node:path';
 import { defineModule, ModuleFailure, sh, Type, type ApplyContext, type HostContext, type Plan } from '../engine/module.js';
 import { aptGet } from './support/apt-commands.js';
 import { ContainerdConfigError } from './support/containerd-config.js';
-import { ContainerdProbeError, readFacts, waitForSocket } from './support/containerd-host.js';
+import { ContainerdProbeError, readFacts, startService, waitForSocket } from './support/containerd-host.js';
 import { ContainerdPlanError, planContainerd, type ContainerdPlan, type ContainerdWanted } from './support/containerd-plan.js';
 
 const params = Type.Object(
@@ -69,14 +69,12 @@ export default defineModule({
       await ctx.writeFile(p.config_path, plan.content, { mode: '0644', owner: 'root', group: 'root' });
     }
     if (plan.enable) await runOrFail(ctx, sh`systemctl enable ${p.service}`, `systemctl enable ${p.service}`);
-    if (plan.service) await runOrFail(ctx, sh`systemctl ${plan.service} ${p.service}`, `systemctl ${plan.service} ${p.service}`);
-    if (plan.service || checked.state?.install !== null) {
-      try {
-        await waitForSocket(ctx, p.socket, p.service, p.wait_timeout);
-      } catch (e) {
-        if (e instanceof ContainerdProbeError) throw new ModuleFailure(e.message, { socket: p.socket, changed: true });
-        throw e;
-      }
+    try {
+      if (plan.service) await startService(ctx, plan.service, p.service);
+      if (plan.service || checked.state?.install !== null) await waitForSocket(ctx, p.socket, p.service, p.wait_timeout);
+    } catch (e) {
+      if (e instanceof ContainerdProbeError) throw new ModuleFailure(e.message, { socket: p.socket, changed: true });
+      throw e;
     }
     return { result: resultOf(p, plan, plan.service !== null) };
   },

@@ -10,7 +10,7 @@
  * `containerd config dump`. Restarts are counted in the unit's journal
  * ("Started containerd.service" lines after a cursor).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import containerd from '../../src/modules/containerd.js';
 import { renderConfig } from '../../src/modules/support/containerd-config.js';
 import { DockerConnection } from '../../src/engine/transport/docker.js';
@@ -90,6 +90,11 @@ describe.skipIf(!ready)('containerd module with Debian containerd 1.6 on a syste
   afterAll(async () => {
     await conn?.close();
     await host?.stop();
+  });
+
+  // systemd allows 5 starts of a unit in 10 s; these tests restart containerd faster than any node would
+  beforeEach(async () => {
+    await host?.exec('systemctl reset-failed containerd 2>/dev/null; true');
   });
 
   const installed = async (): Promise<string> => (await host.exec("dpkg-query -W -f='${db:Status-Abbrev}' containerd 2>/dev/null")).stdout.trim();
@@ -215,6 +220,19 @@ describe.skipIf(!ready)('containerd module with Debian containerd 1.6 on a syste
     // back to the defaults for later tests
     expect((await runModuleOn(conn, containerd, {})).changed).toBe(true);
   }, 60_000);
+
+  it('a restart systemd refuses fails with systemd\'s reason; once reset, the next run finishes the job', async () => {
+    for (let i = 0; i < 6; i++) await host.exec('systemctl restart containerd');
+    const run = runModuleOn(conn, containerd, { systemd_cgroup: false });
+    await expect(run).rejects.toThrow(/^systemctl restart containerd failed \(Result=start-limit-hit\): .*\nlast containerd log lines:/s);
+    // the file is written (the change is made), containerd is not running on it yet: the rerun restarts it
+    await host.exec('systemctl reset-failed containerd');
+    const again = await runModuleOn(conn, containerd, { systemd_cgroup: false });
+    expect(again.changed).toBe(true);
+    expect(again.plan.summary).toBe('start containerd');
+    expect((await effective16(host)).systemdCgroup).toBe('false');
+    expect((await runModuleOn(conn, containerd, {})).changed).toBe(true);
+  }, 90_000);
 });
 
 /**

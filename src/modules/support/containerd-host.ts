@@ -56,8 +56,22 @@ export async function waitForSocket(ctx: ApplyContext, socket: string, unit: str
     if (Date.now() >= deadline) break;
     await new Promise((res) => setTimeout(res, 500));
   }
+  throw new ContainerdProbeError(`containerd does not answer on ${socket} after ${timeoutSec}s (ctr: ${last})${await journalTail(ctx, unit)}`);
+}
+
+/**
+ * `systemctl start|restart`; a failure names systemd's Result for the unit
+ * (`start-limit-hit`, `exit-code`, ...) and the unit's last log lines.
+ */
+export async function startService(ctx: ApplyContext, action: 'start' | 'restart', unit: string): Promise<void> {
+  const r = await ctx.run(sh`systemctl ${action} ${unit}`);
+  if (r.exitCode === 0) return;
+  const result = (await ctx.probe(sh`systemctl show -p Result --value ${unit}`)).stdout.trim();
+  const why = (r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`).split('\n')[0];
+  throw new ContainerdProbeError(`systemctl ${action} ${unit} failed${result ? ` (Result=${result})` : ''}: ${why}${await journalTail(ctx, unit)}`);
+}
+
+async function journalTail(ctx: HostContext, unit: string): Promise<string> {
   const journal = await ctx.probe(sh`journalctl -u ${unit} -n 10 --no-pager -o cat`);
-  throw new ContainerdProbeError(
-    `containerd does not answer on ${socket} after ${timeoutSec}s (ctr: ${last})${journal.exitCode === 0 && journal.stdout.trim() ? `\nlast ${unit} log lines:\n${journal.stdout.trimEnd()}` : ''}`,
-  );
+  return journal.exitCode === 0 && journal.stdout.trim() ? `\nlast ${unit} log lines:\n${journal.stdout.trimEnd()}` : '';
 }
