@@ -21,13 +21,10 @@ export interface RoleInstance {
 }
 
 /** Settings shared by plays, blocks and tasks; a child inherits what it does not set. */
-export interface Inheritable {
-  readonly when: readonly (string | boolean)[];
-  readonly tags: readonly string[];
-  readonly vars: Vars;
+/** Settings a block, include or task sets for itself and what it holds; the nearest one set wins. */
+export interface InheritedSettings {
   readonly become?: boolean;
   readonly becomeUser?: string;
-  readonly environment?: Vars;
   readonly checkMode?: boolean;
   readonly diff?: boolean;
   readonly noLog?: boolean;
@@ -36,6 +33,13 @@ export interface Inheritable {
   readonly runOnce?: boolean;
   /** at most this many hosts run a task at once; 0 or absent: only forks limits */
   readonly throttle?: number;
+}
+
+export interface Inheritable extends InheritedSettings {
+  readonly when: readonly (string | boolean)[];
+  readonly tags: readonly string[];
+  readonly vars: Vars;
+  readonly environment?: Vars;
   readonly any_errors_fatal?: boolean;
 }
 

@@ -4,23 +4,15 @@
  * then resolves its effective settings: its own value wins, else the nearest
  * enclosing one.
  */
-import type { Inheritable, Play, RoleInstance, Task } from '../playbook/model.js';
+import type { Inheritable, InheritedSettings, Play, RoleInstance, Task } from '../playbook/model.js';
 import type { Vars } from '../vars/precedence.js';
 
-export interface Inherited {
+/** The nodes' own settings (the nearest wins), plus what accumulates from every enclosing node. */
+export interface Inherited extends InheritedSettings {
   readonly when: readonly (string | boolean)[];
   readonly vars: readonly Vars[];
   readonly tags: readonly string[];
   readonly environment: readonly Vars[];
-  readonly become?: boolean;
-  readonly becomeUser?: string;
-  readonly checkMode?: boolean;
-  readonly diff?: boolean;
-  readonly noLog?: boolean;
-  readonly ignoreErrors?: boolean;
-  readonly delegateTo?: string;
-  readonly runOnce?: boolean;
-  readonly throttle?: number;
   readonly role?: RoleInstance;
 }
 
@@ -39,7 +31,7 @@ export function fromPlay(play: Play): Inherited {
   };
 }
 
-type ScalarKey = 'become' | 'becomeUser' | 'checkMode' | 'diff' | 'noLog' | 'ignoreErrors' | 'delegateTo' | 'runOnce' | 'throttle';
+type ScalarKey = keyof InheritedSettings;
 
 /** The context inside a node (block, include, task) given the context around it. */
 export function extend(outer: Inherited, node: Inheritable & { role?: RoleInstance }): Inherited {
