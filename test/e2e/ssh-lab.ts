@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createSshKey, labImage, type SshKeyPair, type SshLabHost } from '../lab/index.js';
-import { waitForBanner } from '../lab/ssh-hosts.js';
+import { startAllOrNone, waitForBanner } from '../lab/ssh-hosts.js';
 
 const run = promisify(execFile);
 import { parseRecap, type Recap } from '../cli/cli-harness.js';
@@ -151,16 +151,7 @@ export function jsonEvents(stdout: string): JsonEvent[] {
 export async function startSystemdSshHosts(n: number, opts: { namePrefix?: string; authorizedKeys: readonly string[] }): Promise<SshLabHost[]> {
   const image = await labImage('systemd');
   const runId = randomBytes(3).toString('hex');
-  const started = await Promise.allSettled(
-    Array.from({ length: n }, (_, i) => startSystemdOne(image, `${opts.namePrefix ?? 'lab'}${i + 1}`, runId, opts.authorizedKeys)),
-  );
-  const hosts = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) {
-    await Promise.allSettled(hosts.map((h) => h.stop()));
-    throw failed.reason;
-  }
-  return hosts;
+  return startAllOrNone(n, (i) => startSystemdOne(image, `${opts.namePrefix ?? 'lab'}${i + 1}`, runId, opts.authorizedKeys));
 }
 
 async function startSystemdOne(image: string, name: string, runId: string, keys: readonly string[]): Promise<SshLabHost> {

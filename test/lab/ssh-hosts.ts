@@ -65,7 +65,12 @@ export async function startSshHosts(n: number, opts: StartSshHostsOptions = {}):
   if (!(await labAvailable(['sshd']))) throw new Error(`the test lab is not ready: run bash ${SETUP_SCRIPT}`);
   const image = await labImage('sshd');
   const runId = randomBytes(3).toString('hex');
-  const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => startOne(image, `${opts.namePrefix ?? 'ssh'}${i + 1}`, runId, opts)));
+  return startAllOrNone(n, (i) => startOne(image, `${opts.namePrefix ?? 'ssh'}${i + 1}`, runId, opts));
+}
+
+/** Starts n hosts at once; when one fails, stops those that started and throws its error. */
+export async function startAllOrNone(n: number, start: (i: number) => Promise<SshLabHost>): Promise<SshLabHost[]> {
+  const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => start(i)));
   const hosts = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
