@@ -1,6 +1,6 @@
 /**
  * Runs a module on any Connection (a lab container through DockerConnection,
- * for systemd and apt) with the engine's semantics: validate, check, apply
+ * for systemd and apt; the HTTP connection to the NSX emulator or vcsim) with the engine's semantics: validate, check, apply
  * only when changed and not a check run. The LocalConnection twin is
  * runModule in module-harness.ts, whose validation and rendering this reuses.
  */
@@ -16,17 +16,21 @@ export interface ConnRunOutcome<S> {
   readonly result: Record<string, unknown>;
   /** commands run through the contexts, in order (probes and changes) */
   readonly commands: readonly string[];
+  /** what the module warned about */
+  readonly warnings: readonly string[];
 }
 
 export async function runModuleOn<P extends TSchema, S>(
   conn: Connection,
   mod: ModuleDefinition<P, S>,
   params: Record<string, unknown>,
-  opts: { check?: boolean; diff?: boolean; vars?: Record<string, unknown> } = {},
+  /** beforeApply runs between check and apply, so a test can change the host (or the API behind it) after the module read it */
+  opts: { check?: boolean; diff?: boolean; vars?: Record<string, unknown>; beforeApply?: () => unknown } = {},
 ): Promise<ConnRunOutcome<S>> {
   const valid: Static<P> = validateParams(mod, params);
   const vars = opts.vars ?? {};
   const commands: string[] = [];
+  const warnings: string[] = [];
   const ctxOptions: HostContextOptions = {
     host: conn.host,
     connection: async () => conn,
@@ -35,11 +39,11 @@ export async function runModuleOn<P extends TSchema, S>(
     diffMode: opts.diff ?? true,
     controller: controllerFiles({ playbookDir: process.cwd() }),
     render: strictRender(vars),
-    warn: () => undefined,
+    warn: (m) => warnings.push(m),
     debug: (m) => {
       if (m.startsWith('exec: ')) commands.push(m.slice(6));
     },
   };
-  const { changed, plan, result } = await checkThenApply(mod, ctxOptions, valid, opts.check ?? false);
-  return { changed, plan, result, commands };
+  const { changed, plan, result } = await checkThenApply(mod, ctxOptions, valid, opts.check ?? false, opts.beforeApply);
+  return { changed, plan, result, commands, warnings };
 }

@@ -17,7 +17,6 @@ import { UndefinedVariableError } from '../../src/engine/errors.js';
 import { controllerFiles } from '../../src/engine/run/controller-files.js';
 import { createApplyContext, createHostContext, type HostContextOptions } from '../../src/engine/run/host-context.js';
 import { LocalConnection } from '../../src/engine/transport/local.js';
-import type { Connection } from '../../src/engine/transport/transport.js';
 
 export interface RunOptions {
   readonly check?: boolean;
@@ -116,39 +115,6 @@ export async function checkThenApply<P extends TSchema, S>(
     if (out?.result) result = { ...result, ...out.result };
   }
   return { changed, plan, result };
-}
-
-export interface ApiModuleRun<S> {
-  readonly changed: boolean;
-  readonly plan: Plan<S>;
-  readonly result: Record<string, unknown>;
-  readonly warnings: readonly string[];
-}
-
-/**
- * A module on an API host (NSX Manager, vCenter) over an open connection,
- * with the engine's semantics; collects the module's warnings.
- */
-export async function runOnApiHost<P extends TSchema, S>(
-  connection: Connection,
-  mod: ModuleDefinition<P, S>,
-  params: Record<string, unknown>,
-  opts: { check?: boolean; beforeApply?: () => unknown } = {},
-): Promise<ApiModuleRun<S>> {
-  const valid: Static<P> = validateParams(mod, params);
-  const warnings: string[] = [];
-  const ctx: HostContextOptions = {
-    host: connection.host,
-    connection: async () => connection,
-    vars: {},
-    checkMode: opts.check ?? false,
-    diffMode: true,
-    controller: controllerFiles({ playbookDir: process.cwd() }),
-    render: strictRender({}),
-    warn: (m) => warnings.push(m),
-    debug: () => undefined,
-  };
-  return { ...(await checkThenApply(mod, ctx, valid, opts.check ?? false, opts.beforeApply)), warnings };
 }
 
 /** A fresh temporary directory, removed when the current test finishes. */

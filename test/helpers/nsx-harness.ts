@@ -8,7 +8,7 @@ import { onTestFinished } from 'vitest';
 import { openHttpConnection } from '../../src/engine/transport/http/index.js';
 import type { HttpConnection } from '../../src/engine/transport/http/index.js';
 import { startNsxEmulator, type NsxEmulator, type NsxEmulatorOptions } from '../doubles/nsx/index.js';
-import { runOnApiHost, type ApiModuleRun } from './module-harness.js';
+import { runModuleOn, type ConnRunOutcome } from './engine-semantics.js';
 
 export const NSX_USER = 'admin';
 export const NSX_PASSWORD = 'Nsx-pw-8d1e-never-shown';
@@ -37,7 +37,7 @@ export async function startNsxLab(opts: Partial<NsxEmulatorOptions> = {}): Promi
   return { nsx, conn };
 }
 
-export type NsxRun<S> = ApiModuleRun<S>;
+export type NsxRun<S> = ConnRunOutcome<S>;
 
-/** A module on the emulator's connection with the engine's semantics (see runOnApiHost). */
-export const runNsxModule = runOnApiHost;
+/** A module on the emulator's connection with the engine's semantics (see runModuleOn). */
+export const runNsxModule = runModuleOn;

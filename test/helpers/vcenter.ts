@@ -8,7 +8,7 @@ import type { HttpClient, HttpRequest } from '../../src/engine/module.js';
 import { openHttpConnection } from '../../src/engine/transport/http/index.js';
 import type { Connection } from '../../src/engine/transport/transport.js';
 import type { Vcsim } from '../lab/vcsim.js';
-import { runOnApiHost, type ApiModuleRun } from './module-harness.js';
+import { runModuleOn, type ConnRunOutcome } from './engine-semantics.js';
 
 /** The SOAP methods that change vCenter's inventory. */
 export const SOAP_WRITES = ['CloneVM_Task', 'ReconfigVM_Task', 'PowerOnVM_Task', 'CustomizeVM_Task', 'PowerOffVM_Task', 'Destroy_Task'] as const;
@@ -96,7 +96,7 @@ export async function openVcenter(sim: Pick<Vcsim, 'baseUrl' | 'user' | 'passwor
   return { connection, http, calls, peak, log };
 }
 
-export type VcenterRun<S> = ApiModuleRun<S>;
+export type VcenterRun<S> = ConnRunOutcome<S>;
 
-/** A module on the vcenter host with the engine's semantics (see runOnApiHost). */
-export const runOnVcenter = runOnApiHost;
+/** A module on the vcenter host with the engine's semantics (see runModuleOn). */
+export const runOnVcenter = runModuleOn;
