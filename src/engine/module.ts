@@ -121,6 +121,14 @@ export interface HostContext {
   readonly vars: Readonly<Record<string, unknown>>;
   readonly checkMode: boolean;
   readonly diffMode: boolean;
+  /**
+   * Under --check: an earlier task would have changed this host, and that change was only
+   * predicted. The host may still lack what it would have added by now (a repository's
+   * packages, the sysctls of a kernel module loaded later): a module that cannot find such a
+   * thing may predict instead of failing, and should warn. Always false in a real run, and in
+   * a check run until some task on the host predicts a change.
+   */
+  readonly earlierChangesPredicted: boolean;
   /** Runs a read-only command on the host (a probe: dpkg-query, systemctl show, ...). */
   probe(command: string, opts?: CommandOptions): Promise<CommandResult>;
   readFile(path: string): Promise<Buffer | null>;

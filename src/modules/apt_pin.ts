@@ -63,8 +63,9 @@ export default defineModule({
     const { installed, held, policy } = await readHost(ctx, names);
     let changes: PackageChange[];
     try {
-      // check cannot refresh the cache: a package it does not know yet may come from a repository an earlier task adds
-      changes = planPackages({ packages: requests, state: 'present', purge: false, allowDowngrade: true, cacheUpdatePending: ctx.checkMode }, installed, policy);
+      // under --check the cache was not refreshed: a package it does not know yet may come from a
+      // repository an earlier, only predicted task adds (apt_repo)
+      changes = planPackages({ packages: requests, state: 'present', purge: false, allowDowngrade: true, cacheUpdatePending: ctx.earlierChangesPredicted }, installed, policy);
     } catch (e) {
       if (e instanceof AptPlanError) throw new ModuleFailure(e.message, { packages: names });
       throw e;

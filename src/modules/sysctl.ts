@@ -118,9 +118,9 @@ export default defineModule({
       const want = wanted[i]!.value;
       if (l.current === null && !l.key.startsWith('-')) {
         const unknown = `sysctl key ${l.key} is unknown on this host: ${l.path} does not exist (is its kernel module loaded?)`;
-        if (!ctx.checkMode) throw new ModuleFailure(unknown, { name: l.key });
-        // Under --check an earlier task that loads the key's module (kernel_modules: br_netfilter
-        // for net.bridge.*) was only predicted, so the key cannot exist yet: predict the write and say so.
+        if (!ctx.earlierChangesPredicted) throw new ModuleFailure(unknown, { name: l.key });
+        // Under --check an earlier task may load the key's module (kernel_modules: br_netfilter
+        // for net.bridge.*) and was only predicted, so the key cannot exist yet: predict the write and say so.
         ctx.warn(`${unknown}; the real run fails unless an earlier task loads its module`);
         liveChanges.push({ key: l.key, path: l.path, value: want, from: '(missing)' });
         continue;

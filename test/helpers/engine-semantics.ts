@@ -25,7 +25,7 @@ export async function runModuleOn<P extends TSchema, S>(
   mod: ModuleDefinition<P, S>,
   params: Record<string, unknown>,
   /** beforeApply runs between check and apply, so a test can change the host (or the API behind it) after the module read it */
-  opts: { check?: boolean; diff?: boolean; vars?: Record<string, unknown>; beforeApply?: () => unknown } = {},
+  opts: { check?: boolean; diff?: boolean; vars?: Record<string, unknown>; beforeApply?: () => unknown; earlierChangesPredicted?: boolean } = {},
 ): Promise<ConnRunOutcome<S>> {
   const valid: Static<P> = validateParams(mod, params);
   const vars = opts.vars ?? {};
@@ -37,6 +37,8 @@ export async function runModuleOn<P extends TSchema, S>(
     vars,
     checkMode: opts.check ?? false,
     diffMode: opts.diff ?? true,
+    // as if an earlier task of a --check run had predicted a change on this host
+    ...(opts.earlierChangesPredicted ? { earlierChangesPredicted: true } : {}),
     controller: controllerFiles({ playbookDir: process.cwd() }),
     render: strictRender(vars),
     warn: (m) => warnings.push(m),

@@ -200,7 +200,11 @@ describe.skipIf(!ready)('apt_pin on a systemd lab host (stand-in kubeadm, kubele
   }, 120_000);
 
   it('check cannot refresh the cache: a version it does not know yet is predicted as coming from a repository an earlier task adds', async () => {
-    const predicted = await runModuleOn(conn, aptPin, { name: 'kubeadm=1.36.*' }, { check: true });
+    // with no earlier predicted change nothing can add it: check fails as the real run would
+    const alone = await runModuleOn(conn, aptPin, { name: 'kubeadm=1.36.*' }, { check: true }).catch((e: unknown) => e);
+    expect(alone).toBeInstanceOf(ModuleFailure);
+    const predicted = await runModuleOn(conn, aptPin, { name: 'kubeadm=1.36.*' }, { check: true, earlierChangesPredicted: true });
+    expect(predicted.warnings.join('\n')).toMatch(/assuming an earlier task adds its repository/);
     expect(predicted.changed).toBe(true);
     expect(predicted.plan.diff?.[0]).toEqual({ label: 'kubeadm', before: { version: '1.35.0-1.1', held: true }, after: { version: AFTER_CACHE_UPDATE, held: true } });
     expect(predicted.plan.diff?.[1]).toMatchObject({ label: '/etc/apt/preferences.d/kubeadm', after: expect.stringContaining('Pin: version 1.36.*\n') });

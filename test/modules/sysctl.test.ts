@@ -137,8 +137,12 @@ describe.skipIf(!ready)('sysctl on a systemd lab host (net.* keys applied; other
     expect(await host.readFile(file)).toBeNull();
     expect(await live('net.ipv4.conf.all.rp_filter')).toBe('0');
 
-    // under --check the key's module may be loaded by an earlier, only predicted task: predicted, with a warning
-    const checked = await runModuleOn(conn, sysctl, { keys: { 'net.ipv4.no_such_key': 1 }, sysctl_file: file }, { check: true, diff: true });
+    // under --check with nothing predicted before it, nothing can load the key's module: it fails as the real run would
+    const alone = await runModuleOn(conn, sysctl, { keys: { 'net.ipv4.no_such_key': 1 }, sysctl_file: file }, { check: true }).catch((e: unknown) => e);
+    expect(alone).toBeInstanceOf(ModuleFailure);
+    // after an earlier, only predicted change (kernel_modules loading the key's module): predicted, with a warning
+    const checked = await runModuleOn(conn, sysctl, { keys: { 'net.ipv4.no_such_key': 1 }, sysctl_file: file }, { check: true, diff: true, earlierChangesPredicted: true });
+    expect(checked.warnings.join('\n')).toMatch(/the real run fails unless an earlier task loads its module/);
     expect(checked.changed).toBe(true);
     expect(checked.plan.diff?.[1]).toEqual({ label: 'sysctl (live)', before: { 'net.ipv4.no_such_key': '(missing)' }, after: { 'net.ipv4.no_such_key': '1' } });
   });

@@ -24,6 +24,8 @@ export interface HostContextOptions {
   readonly debug: (message: string) => void;
   /** check mode: answer stat/readFile from the changes earlier tasks would have made */
   readonly predicted?: PredictedFiles;
+  /** check mode: an earlier task on this host predicted a change (see HostContext) */
+  readonly earlierChangesPredicted?: boolean;
 }
 
 /** Runs a command on the host with the task's environment and become; `quick` marks a read-only probe. */
@@ -79,6 +81,7 @@ export function createHostContext(o: HostContextOptions): HostContext {
     vars: o.vars,
     checkMode: o.checkMode,
     diffMode: o.diffMode,
+    earlierChangesPredicted: o.checkMode && (o.earlierChangesPredicted ?? false),
     probe: (command, opts) => exec(command, opts, true),
     readFile: async (path) => {
       const predicted = o.predicted?.read(path);

@@ -17,6 +17,8 @@ export class HostState {
   readonly stats: HostStats = emptyStats();
   /** under --check: the file changes earlier tasks would have made */
   readonly predicted = new PredictedFiles();
+  /** under --check: how many tasks so far predicted a change they did not make */
+  predictedChanges = 0;
 
   constructor(readonly name: string) {}
 

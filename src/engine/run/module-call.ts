@@ -48,8 +48,10 @@ export async function callModule(
 
     const delegate = et.delegateTo ? String(rc.templates.render(et.delegateTo, vars, task.location)) : undefined;
     const ctxOptions = hostContextOptions(rc, ps, et, host, vars, checkMode, diffMode, delegate);
-    const predicted = rc.hosts.get(delegate ?? host).predicted;
+    const target = rc.hosts.get(delegate ?? host);
+    const predicted = target.predicted;
     const plan = await mod.check(createHostContext(ctxOptions), params);
+    if (checkMode && plan.changed) target.predictedChanges++;
     let changed = plan.changed;
     let result: Vars = { ...plan.result };
     let facts: Vars | undefined = plan.facts ? { ...plan.facts } : undefined;
@@ -123,7 +125,7 @@ function hostContextOptions(
       location: et.task.location,
     }),
     render: (template: string) => rc.templates.renderString(template, vars, et.task.location),
-    ...(checkMode ? { predicted: rc.hosts.get(target).predicted } : {}),
+    ...(checkMode ? { predicted: rc.hosts.get(target).predicted, earlierChangesPredicted: rc.hosts.get(target).predictedChanges > 0 } : {}),
     warn: (message: string) => rc.sink.emit({ type: 'warning', message: rc.redactor.redact(message), host }),
     debug: (message: string) =>
       rc.options.verbosity >= 3 && rc.sink.emit({ type: 'debug', level: 3, message: rc.redactor.redact(message), host }),

@@ -86,3 +86,46 @@ describe('check mode', () => {
     expect(check.recap.localhost?.changed).toBe(1);
   });
 });
+
+describe('ctx.earlierChangesPredicted', () => {
+  // a project module that reports what the engine tells it
+  const PROBE = `export default {
+  name: 'probe_prediction',
+  description: 'Registers ctx.earlierChangesPredicted.',
+  params: { type: 'object', properties: {}, additionalProperties: false },
+  async check(ctx) { return { changed: false, result: { earlier: ctx.earlierChangesPredicted } }; },
+};
+`;
+  const BOOK = `
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: first
+      probe_prediction: {}
+    - name: a change
+      copy: { content: "x\\n", dest: "{{ playbook_dir }}/work/x.txt" }
+    - name: after
+      probe_prediction: {}
+`;
+  const earlier = (o: Awaited<ReturnType<typeof tsplay>>, task: string): unknown => (resultOf(o, task)?.result as JsonRecord | undefined)?.earlier;
+  let dir: string;
+  beforeEach(() => {
+    dir = writeProject({ 'pb.yml': BOOK, 'modules/probe_prediction.mjs': PROBE, 'work/keep.txt': '' });
+  });
+  afterEach(() => removeProject(dir));
+
+  it('is true under --check once a task on the host predicted a change, and never in a real run', async () => {
+    const check = await tsplay(dir, ['pb.yml', '--check']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(earlier(check, 'first')).toBe(false);
+    expect(earlier(check, 'after')).toBe(true);
+
+    const run = await tsplay(dir, ['pb.yml']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(earlier(run, 'after')).toBe(false);
+
+    // converged: nothing predicted, so nothing pending
+    const again = await tsplay(dir, ['pb.yml', '--check']);
+    expect(earlier(again, 'after')).toBe(false);
+  });
+});
