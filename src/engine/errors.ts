@@ -127,6 +127,11 @@ export class ModuleFailure extends TsplayError {
 }
 
 /** The host cannot be reached (refused, timeout, authentication, host key). */
+/** The inventory, the play patterns and `--limit` leave no host to work on (ansible-playbook: exit 1). */
+export class NoHostsError extends TsplayError {
+  readonly code = 'E_NO_HOSTS';
+}
+
 export class UnreachableError extends TsplayError {
   readonly code = 'E_UNREACHABLE';
   override readonly exitCode = ExitCode.hostUnreachable;

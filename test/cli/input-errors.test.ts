@@ -44,6 +44,12 @@ const cases: readonly InputErrorCase[] = [
   { name: 'a playbook that does not exist', bare: true, args: ['nothere.yml', '-i', 'inventory.yml'], exitCode: 4, stderrIncludes: ['nothere.yml', 'ENOENT'] },
   { name: "--limit 'web:&'", args: ['--limit', 'web:&'], exitCode: 5, stderrIncludes: ["--limit 'web:&'", "'&' needs a name after it"] },
   { name: "--limit 'web[1'", args: ['--limit', 'web[1'], exitCode: 5, stderrIncludes: ["--limit 'web[1'", "unbalanced '['"] },
+  {
+    name: '--limit matching no host',
+    args: ['--limit', 'nosuchhost'],
+    exitCode: 1,
+    stderrIncludes: ['Could not match supplied host pattern, ignoring: nosuchhost', "--limit 'nosuchhost' leaves no hosts to target"],
+  },
   { name: '--junit into a missing directory', args: ['--junit', 'no/such/dir/report.xml'], exitCode: 5, stderrIncludes: ['--junit no/such/dir/report.xml', 'does not exist'] },
   {
     name: 'an inventory that fails to parse',

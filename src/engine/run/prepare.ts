@@ -7,7 +7,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { builtinRegistry } from '../builtin-registry.js';
-import { OptionsError, ParseError, TsplayError, ValidationErrors } from '../errors.js';
+import { NoHostsError, OptionsError, ParseError, TsplayError, ValidationErrors } from '../errors.js';
 import { ConditionEvaluator } from '../expr/index.js';
 import { inventoryView, loadInventory, localhostInventory, matchHosts, type Inventory } from '../inventory/index.js';
 import { createTaskFileLoader, loadPlaybook } from '../playbook/index.js';
@@ -140,13 +140,21 @@ function readExtraVarsFile(readYaml: (file: string) => unknown): (file: string) 
   };
 }
 
-/** A malformed `--limit` is a bad option, reported before anything runs; one that matches nothing is a warning. */
+/**
+ * A malformed `--limit` is a bad option, reported before anything runs; a part that matches
+ * nothing is a warning; a limit that leaves no host at all is an error (exit 1), as in ansible-playbook.
+ */
 function checkLimit(inv: Inventory, limit: string, io: RunIO): void {
+  let matched: ReturnType<typeof matchHosts>;
   try {
-    for (const w of matchHosts(inv, limit).warnings) io.stderr.write(`[WARNING]: --limit: ${w}\n`);
+    matched = matchHosts(inv, limit);
   } catch (e) {
     if (!TsplayError.isInstance(e)) throw e;
     throw new OptionsError(`--limit '${limit}': ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}) });
+  }
+  for (const w of matched.warnings) io.stderr.write(`[WARNING]: --limit: ${w}\n`);
+  if (matched.hosts.length === 0) {
+    throw new NoHostsError(`--limit '${limit}' leaves no hosts to target`, { hint: 'tsplay inventory -i INVENTORY --graph lists the hosts and groups' });
   }
 }
 
