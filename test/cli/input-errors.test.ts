@@ -96,6 +96,13 @@ const cases: readonly InputErrorCase[] = [
     stderrIncludes: ['group_vars/all.yml: this file is vault-encrypted but no vault password was given'],
   },
   {
+    name: 'a vaulted vars_files file without a password (before any host is contacted)',
+    files: { 'vaulted.yml': VAULTED, 'playbook.yml': ['- hosts: all', '  gather_facts: false', '  vars_files: [vaulted.yml]', '  tasks:', '    - debug: { msg: hi }', ''].join('\n') },
+    args: [],
+    exitCode: 1,
+    stderrIncludes: ['vaulted.yml: this file is vault-encrypted but no vault password was given'],
+  },
+  {
     name: 'a vaulted file with the wrong password',
     files: { 'vaulted.yml': VAULTED, 'pw.txt': 'wrong\n' },
     args: ['-e', '@vaulted.yml', '--vault-password-file', 'pw.txt'],

@@ -15,6 +15,7 @@ import type { Playbook } from '../playbook/model.js';
 import type { ModuleRegistry } from '../registry.js';
 import type { Redactor } from '../secret.js';
 import { Templar } from '../template/index.js';
+import { isTemplated } from '../validate/deferred.js';
 import { ModuleParams } from '../validate/module-params.js';
 import { loadVaultSecrets, readYamlWithVault, ttyPromptReader } from '../vault/index.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
@@ -90,6 +91,12 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
     lookupFile: (path) => readFileSync(resolve(playbookDir, path), 'utf8'),
   });
   const conditions = new ConditionEvaluator(templates);
+  const files = createTaskFileLoader({ modules: registry, readYaml, rolesPath, params, playbookDir });
+  // vars_files named without a template are read now, so a vaulted one without a password (or
+  // with bad YAML) is reported with the other errors, before any host is contacted
+  for (const play of playbooks.flatMap((pb) => pb.plays)) {
+    for (const f of play.varsFiles) if (!isTemplated(f)) attempt(() => files.loadVars(f, play.baseDir, play.location));
+  }
   if (inv && req.limit !== undefined) checkLimit(inv, req.limit, io);
   if (inv && errors.length === 0) {
     for (const w of inv.warnings) io.stderr.write(`[WARNING]: ${w}\n`);
@@ -105,7 +112,7 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
     params,
     templates,
     conditions,
-    files: createTaskFileLoader({ modules: registry, readYaml, rolesPath, params, playbookDir }),
+    files,
     extraVars,
     readYaml,
     playbookDir,
