@@ -26,7 +26,7 @@ const params = Type.Object(
     marker_end: Type.String({ default: 'END', description: 'Replaces {mark} in the closing marker.' }),
     insertafter: Type.Optional(Type.String({ description: 'Without existing markers: insert after the last line matching this regular expression, or EOF (the default).' })),
     insertbefore: Type.Optional(Type.String({ description: 'Without existing markers: insert before the last line matching this regular expression, or BOF.' })),
-    create: Type.Boolean({ default: false, description: 'Create the file when missing. The parent directory must exist.' }),
+    create: Type.Boolean({ default: false, description: 'Create the file when missing, with any missing parent directories.' }),
     ...attributeParams,
     ...backupParam,
     ...validateParam,

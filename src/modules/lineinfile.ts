@@ -32,7 +32,7 @@ const params = Type.Object(
       Type.String({ description: 'When regexp/search_string matches nothing: insert after the last line matching this regular expression, or EOF (the default) / BOF.' }),
     ),
     insertbefore: Type.Optional(Type.String({ description: 'When regexp/search_string matches nothing: insert before the last line matching this regular expression, or BOF.' })),
-    create: Type.Boolean({ default: false, description: 'Create the file when missing (state=present); otherwise a missing file fails. The parent directory must exist.' }),
+    create: Type.Boolean({ default: false, description: 'Create the file when missing (state=present), with any missing parent directories; otherwise a missing file fails.' }),
     backrefs: Type.Boolean({
       default: false,
       description: 'Expand regexp groups in line. If regexp matches nothing the file is left unchanged (the line is not inserted).',

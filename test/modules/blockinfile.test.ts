@@ -21,6 +21,13 @@ const cases = [
 ];
 
 describe('blockinfile', () => {
+  it('create makes missing parent directories too; check predicts it and makes nothing', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'etc/new/hosts.conf');
+    await expectConverges(blockinfile, { path, block: 'a\nb', create: true }, dir, { expectChanged: true });
+    expect(await readFile(path, 'utf8')).toBe('# BEGIN ANSIBLE MANAGED BLOCK\na\nb\n# END ANSIBLE MANAGED BLOCK\n');
+  });
+
   it.each(cases)('$name', async ({ before, params, after }) => {
     const dir = await tempDir();
     const path = join(dir, 'conf');

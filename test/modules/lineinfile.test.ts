@@ -79,6 +79,28 @@ describe('lineinfile', () => {
     expect(await readFile(String(r.result.backup), 'utf8')).toBe('ok\n');
   });
 
+  it('create makes missing parent directories too, as Ansible does; check predicts it and makes nothing', async () => {
+    const dir = await tempDir();
+    const path = join(dir, 'a/b/conf');
+    const r = await expectConverges(lineinfile, { path, line: 'first', create: true }, dir, { expectChanged: true });
+    expect(await readFile(path, 'utf8')).toBe('first\n');
+    expect((await stat(join(dir, 'a'))).isDirectory()).toBe(true);
+    expect(r.plan.summary).toBe(`line added (file created), in new directory ${join(dir, 'a/b')}`);
+    expect(r.plan.effects?.map((e) => [e.path, e.state])).toEqual([
+      [join(dir, 'a'), 'directory'],
+      [join(dir, 'a/b'), 'directory'],
+      [path, 'file'],
+    ]);
+  });
+
+  it('create fails clearly when something in the way is not a directory, writing nothing', async () => {
+    const { dir } = await setup(null);
+    await writeFile(join(dir, 'plain'), 'x');
+    const before = await snapshotTree(dir);
+    await expect(runModule(lineinfile, { path: join(dir, 'plain/sub/conf'), line: 'x', create: true })).rejects.toThrow(`${join(dir, 'plain')} is not a directory`);
+    expect(await snapshotTree(dir)).toEqual(before);
+  });
+
   it('a missing file without create fails', async () => {
     const { path } = await setup(null);
     await expect(runModule(lineinfile, { path, line: 'x' })).rejects.toThrow(/does not exist/);

@@ -8,7 +8,7 @@ import { ModuleFailure, type ApplyContext, type Diff, type FileInfo, type HostCo
 import { attributeChange, applyAttributes, attributeResult, newPathMode, type AttributeChange, type AttributeSpec } from './attributes.js';
 import { backupFile } from './backup.js';
 import { contentDiff, sha256 } from './content-diff.js';
-import { parentDir, probeOrFail } from './host-commands.js';
+import { parentDir, probeOrFail, runOrFail } from './host-commands.js';
 import { validateContent } from './validate.js';
 import { sh } from '../../engine/module.js';
 
@@ -26,6 +26,8 @@ export interface ContentWriteRequest {
   readonly current?: Buffer | null;
   /** the current file's stat when the caller already has it */
   readonly info?: FileInfo | null;
+  /** missing parent directories to create first, outermost first (lineinfile/blockinfile `create`) */
+  readonly makeDirs?: readonly string[];
 }
 
 /** What apply needs: carried in the plan from check to apply. */
@@ -39,6 +41,8 @@ export interface ContentWriteState {
   readonly writeAttributes: { mode?: string; owner?: string; group?: string };
   readonly backup: boolean;
   readonly validate?: string | undefined;
+  /** parent directories to create before the write, outermost first */
+  readonly makeDirs?: readonly string[];
 }
 
 /** Stat of an existing path (following links when asked); fails when the parent directory is missing. */
@@ -92,10 +96,12 @@ export async function planContentWrite(ctx: HostContext, req: ContentWriteReques
     ...(!info && req.attributes.owner !== undefined ? { owner: req.attributes.owner } : {}),
     ...(!info && req.attributes.group !== undefined ? { group: req.attributes.group } : {}),
   };
+  const makeDirs = req.makeDirs ?? [];
+  const withDirs = makeDirs.length ? ` (and its directory ${makeDirs[makeDirs.length - 1]})` : '';
   const summary = !changed
     ? `${dest} is up to date`
     : writeContent
-      ? `${exists ? 'update' : 'create'} ${dest}${change ? ` and set ${Object.keys(change.after).join(', ')}` : ''}`
+      ? `${exists ? 'update' : 'create'} ${dest}${withDirs}${change ? ` and set ${Object.keys(change.after).join(', ')}` : ''}`
       : `set ${Object.keys(change?.after ?? {}).join(', ')} of ${dest}`;
   const attrsAfter = exists ? (change && !keep ? change.after : {}) : writeAttributes;
   return {
@@ -103,8 +109,15 @@ export async function planContentWrite(ctx: HostContext, req: ContentWriteReques
     summary,
     diff,
     result,
-    state: { dest, content: req.content, exists, writeContent, attributeChange: change, writeAttributes, backup: req.backup, validate: req.validate },
-    ...(changed ? { effects: [{ path: dest, state: 'file' as const, ...(writeContent ? { content: req.content } : {}), ...attrsAfter }] } : {}),
+    state: { dest, content: req.content, exists, writeContent, attributeChange: change, writeAttributes, backup: req.backup, validate: req.validate, ...(makeDirs.length ? { makeDirs } : {}) },
+    ...(changed
+      ? {
+          effects: [
+            ...makeDirs.map((d) => ({ path: d, state: 'directory' as const, mode: '0755' })),
+            { path: dest, state: 'file' as const, ...(writeContent ? { content: req.content } : {}), ...attrsAfter },
+          ],
+        }
+      : {}),
   };
 }
 
@@ -112,6 +125,8 @@ export async function planContentWrite(ctx: HostContext, req: ContentWriteReques
 export async function applyContentWrite(ctx: ApplyContext, s: ContentWriteState): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   if (s.writeContent) {
+    const deepest = s.makeDirs?.[s.makeDirs.length - 1];
+    if (deepest) await runOrFail(ctx, sh`mkdir -p ${deepest}`, `creating ${deepest}`);
     if (s.validate) await validateContent(ctx, s.dest, s.content, s.validate);
     if (s.backup && s.exists) out.backup_file = await backupFile(ctx, s.dest);
     await ctx.writeFile(s.dest, s.content, s.writeAttributes);

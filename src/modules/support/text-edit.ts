@@ -6,6 +6,7 @@
 import { ModuleFailure, type HostContext, type Plan } from '../../engine/module.js';
 import type { AttributeSpec } from './attributes.js';
 import { planContentWrite, statDest, type ContentWriteState } from './content-write.js';
+import { parentDir } from './host-commands.js';
 import type { FileInfo } from '../../engine/module.js';
 
 export interface TextFile {
@@ -13,6 +14,22 @@ export interface TextFile {
   readonly info: FileInfo | null;
   /** null: the file does not exist */
   readonly text: string | null;
+  /** with `create`: the missing parent directories, outermost first (created as Ansible's makedirs does) */
+  readonly missingDirs?: readonly string[];
+}
+
+/** The directories above `path` that do not exist yet, outermost first; fails when one in the way is not a directory. */
+async function missingParents(ctx: HostContext, path: string): Promise<string[]> {
+  const missing: string[] = [];
+  for (let dir = parentDir(path); ; dir = parentDir(dir)) {
+    const info = await ctx.stat(dir, { follow: true });
+    if (info) {
+      if (info.type !== 'directory') throw new ModuleFailure(`cannot create ${path}: ${dir} is not a directory`, { rc: 257 });
+      return missing.reverse();
+    }
+    missing.push(dir);
+    if (dir === '/' || dir === '.') return missing.reverse();
+  }
 }
 
 /** Reads the file at `path` (following symlinks, as Ansible does for these modules). */
@@ -20,8 +37,8 @@ export async function readTextFile(ctx: HostContext, path: string, opts: { creat
   const info = await ctx.stat(path, { checksum: true });
   if (!info && !opts.create && opts.mustExist) throw new ModuleFailure(`Destination ${path} does not exist !`, { rc: 257 });
   if (!info) {
-    if (opts.create) await statDest(ctx, path, true); // fails clearly when the parent directory is missing
-    return { path, info: null, text: null };
+    const missingDirs = opts.create ? await missingParents(ctx, path) : [];
+    return { path, info: null, text: null, ...(missingDirs.length ? { missingDirs } : {}) };
   }
   const resolved = await statDest(ctx, path, true);
   if (resolved.info?.type === 'directory') throw new ModuleFailure(`Destination ${path} is a directory !`, { rc: 256 });
@@ -45,8 +62,10 @@ export async function planTextWrite(ctx: HostContext, file: TextFile, after: str
     validate: opts.validate,
     info: file.info,
     current: file.text === null ? null : Buffer.from(file.text),
+    ...(file.missingDirs ? { makeDirs: file.missingDirs } : {}),
   });
   const textChanged = file.text === null || file.text !== after;
-  const summary = textChanged ? msg : plan.changed ? `${msg ? `${msg} and ` : ''}${plan.summary ?? ''}` : plan.summary;
+  const newDir = file.missingDirs?.[file.missingDirs.length - 1];
+  const summary = textChanged ? `${msg}${newDir ? `, in new directory ${newDir}` : ''}` : plan.changed ? `${msg ? `${msg} and ` : ''}${plan.summary ?? ''}` : plan.summary;
   return { ...plan, ...(summary ? { summary } : {}), result: { ...plan.result, msg: textChanged ? msg : plan.changed ? 'ownership, perms or SE linux context changed' : '' } };
 }
