@@ -82,6 +82,8 @@ function walkSecrets(value: unknown, fn: (s: Secret) => void, seen = new Set<obj
 function redactDeep(value: unknown, r: Redactor, seen = new Map<object, unknown>()): unknown {
   if (value instanceof Secret) return MASK;
   if (typeof value === 'string') return r.redact(value);
+  // a number from a whole-file vault keeps its type in the run; shown, it is masked like its text
+  if (typeof value === 'number') return r.redact(String(value)) === String(value) ? value : MASK;
   if (value === null || typeof value !== 'object') return value;
   if (Buffer.isBuffer(value)) return value;
   const done = seen.get(value);

@@ -17,7 +17,9 @@ const VAULT_PASSWORD = 'vault-pw-5e6f0a-never-shown';
 const INLINE = 'S3cr3t-inline-7f2a';
 const FILE = 'S3cr3t-file-9c4d';
 const BECOME = 'S3cr3t-become-1b8e';
-const CLEAR_TEXTS = [VAULT_PASSWORD, INLINE, FILE, BECOME];
+/** a number in the whole-file vault: it stays a number for templates and conditions, and is masked by its text */
+const PIN = '482913';
+const CLEAR_TEXTS = [VAULT_PASSWORD, INLINE, FILE, BECOME, PIN];
 
 const hasAnsibleVault = ((): boolean => {
   try {
@@ -44,6 +46,12 @@ const PLAYBOOK = `
       debug: var=inline_secret
     - name: debug var file
       debug: var=file_secret
+    - name: a vaulted number is still a number
+      debug: var=file_pin
+      when: file_pin > 1000
+    - name: a vaulted number in a message
+      debug:
+        msg: "pin {{ file_pin }}"
     - name: debug msg
       debug:
         msg: "inline={{ inline_secret }} file={{ file_secret }}"
@@ -104,7 +112,7 @@ const UNUSED = `
 let dir: string;
 
 beforeAll(() => {
-  dir = writeProject({ 'pw.txt': `${VAULT_PASSWORD}\n`, 'secrets.yml': `file_secret: ${FILE}\n`, 'playbook.yml': PLAYBOOK, 'unused.yml': UNUSED, 'clear.txt': `${INLINE}\n${FILE}\n${BECOME}\n` });
+  dir = writeProject({ 'pw.txt': `${VAULT_PASSWORD}\n`, 'secrets.yml': `file_secret: ${FILE}\nfile_pin: ${PIN}\n`, 'playbook.yml': PLAYBOOK, 'unused.yml': UNUSED, 'clear.txt': `${INLINE}\n${FILE}\n${BECOME}\n${PIN}\n` });
   vault(dir, ['encrypt', 'secrets.yml']);
   const inline = vault(dir, ['encrypt_string', INLINE, '--name', 'inline_secret']);
   const become = vault(dir, ['encrypt_string', BECOME, '--name', 'tsplay_become_password']);

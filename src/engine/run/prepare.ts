@@ -17,7 +17,7 @@ import type { Redactor } from '../secret.js';
 import { Templar } from '../template/index.js';
 import { isTemplated } from '../validate/deferred.js';
 import { ModuleParams } from '../validate/module-params.js';
-import { loadVaultSecrets, readYamlWithVault, ttyPromptReader } from '../vault/index.js';
+import { loadVaultSecrets, readYamlWithVault, ttyPromptReader, vaultedNumbers } from '../vault/index.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import type { Vars } from '../vars/precedence.js';
 import type { PlaybookRunRequest } from '../run-playbooks.js';
@@ -127,6 +127,7 @@ function registeringSecrets(readYaml: (file: string) => unknown, redactor: Redac
   return (file) => {
     const data = readYaml(file);
     redactor.addAll(data);
+    for (const n of vaultedNumbers(data)) redactor.add(String(n));
     return data;
   };
 }

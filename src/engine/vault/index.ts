@@ -5,7 +5,7 @@ export { loadVaultSecrets, parseVaultId, vaultIdSpecs, PASSWORD_FILE_ENV, type V
 export { readVaultPasswordFile } from './password-file.js';
 export { askVaultPassword, ttyPromptReader, type AskOptions, type PromptInput, type PromptReader } from './prompt.js';
 export { vaultTags, VAULT_TAG, type VaultTagOptions } from './vault-tag.js';
-export { parseYamlWithVault, readYamlWithVault, secretStrings, type VaultYamlOptions } from './read-yaml.js';
+export { parseYamlWithVault, readYamlWithVault, secretStrings, vaultedNumbers, type VaultYamlOptions } from './read-yaml.js';
 export { formatEncryptedString } from './encrypt-string.js';
 export { editVaultFile, type EditorRunner, type EditResult } from './edit-file.js';
 export { writeFileAtomic } from './atomic-write.js';

@@ -1,7 +1,8 @@
 /**
  * Reading YAML that may hold vault data: a whole-file vault is decrypted first
  * and every string in it becomes a Secret (values from vault are masked
- * everywhere); `!vault` values become Secrets. Positions are kept (for a
+ * everywhere; its numbers keep their type and are masked by their text);
+ * `!vault` values become Secrets. Positions are kept (for a
  * whole-file vault they are positions in the decrypted text).
  */
 import { readFileSync } from 'node:fs';
@@ -36,7 +37,28 @@ export function parseYamlWithVault(text: string, file: string, secrets: VaultSec
     throw vaultErrorWithoutPassword(file);
   }
   const plaintext = secrets.decrypt(text, { file }).plaintext.toString('utf8');
-  return secretStrings(parseWithTags(plaintext, file, secrets, opts));
+  const data = secretStrings(parseWithTags(plaintext, file, secrets, opts));
+  // numbers keep their type (a port, a count), so they cannot become Secrets; the reader
+  // hands their text to the redactor instead (see vaultedNumbers)
+  const numbers = collectNumbers(data);
+  if (numbers.length && data !== null && typeof data === 'object') Object.defineProperty(data, VAULTED_NUMBERS, { value: numbers, enumerable: false });
+  return data;
+}
+
+const VAULTED_NUMBERS = Symbol('tsplay.vaultedNumbers');
+
+/** The numbers of a whole-file vault (their text is masked in output like any vault value). */
+export function vaultedNumbers(data: unknown): readonly number[] {
+  return data !== null && typeof data === 'object' ? ((data as { [VAULTED_NUMBERS]?: number[] })[VAULTED_NUMBERS] ?? []) : [];
+}
+
+function collectNumbers(value: unknown, out: number[] = [], seen = new Set<object>()): number[] {
+  if (typeof value === 'number') out.push(value);
+  else if (value !== null && typeof value === 'object' && !(value instanceof Secret) && !seen.has(value)) {
+    seen.add(value);
+    for (const v of Object.values(value)) collectNumbers(v, out, seen);
+  }
+  return out;
 }
 
 function parseWithTags(text: string, file: string, secrets: VaultSecrets | undefined, opts: VaultYamlOptions): unknown {
