@@ -161,6 +161,12 @@ export interface ModuleDefinition<P extends TSchema = TSchema, S = unknown> {
   readonly freeForm?: string;
   /** runs on the controller without contacting the host (debug, set_fact, assert, fail) */
   readonly controllerOnly?: boolean;
+  /**
+   * What the module needs of the host: 'shell' (the default: commands and files, SSH and local
+   * hosts) or 'http' (its API through ctx.http(): NSX Manager, vCenter). The engine refuses a
+   * task whose host cannot give it, in --check as in the real run.
+   */
+  readonly uses?: 'shell' | 'http';
   check(ctx: HostContext, params: Static<P>): Promise<Plan<S>>;
   apply?(ctx: ApplyContext, plan: Plan<S>, params: Static<P>): Promise<ApplyOutcome | void>;
 }

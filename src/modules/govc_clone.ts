@@ -115,6 +115,7 @@ async function findSource(vim: VimClient, dc: Datacenter, all: readonly VmInfo[]
 
 export default defineModule({
   name: 'govc_clone',
+  uses: 'http',
   description: 'Clones vSphere VMs from a template like `govc vm.clone` (vim25 SOAP), idempotently: missing VMs cloned in parallel, CPU/memory reconfigured when powered off.',
   params,
   async check(ctx, p): Promise<Plan<State>> {

@@ -40,6 +40,7 @@ const changeResult = (c: DfwChange) => ({ kind: c.kind, id: c.id, action: c.acti
 
 export default defineModule({
   name: 'nsx_dfw',
+  uses: 'http',
   description: 'NSX-T distributed firewall: groups, services and a security policy with ordered rules, written in one hierarchical PATCH.',
   params: dfwParams,
   async check(ctx, p): Promise<Plan<State>> {

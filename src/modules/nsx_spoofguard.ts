@@ -84,6 +84,7 @@ async function bodyFor(http: HttpReader, p: Params): Promise<NsxObject | null> {
 
 export default defineModule({
   name: 'nsx_spoofguard',
+  uses: 'http',
   description: 'NSX-T SpoofGuard for announced VIPs: adds address bindings to node ports, or binds a SpoofGuard profile to the segment.',
   params,
   async check(ctx, p): Promise<Plan<State>> {

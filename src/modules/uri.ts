@@ -37,6 +37,7 @@ type Params = typeof params.static;
 
 export default defineModule({
   name: 'uri',
+  uses: 'http',
   description: 'Sends one request to the API of a host on tsplay_connection http (GET reads, other methods change); checks the status and registers the answer.',
   params,
   async check(ctx, p) {

@@ -7,7 +7,7 @@
 import type { AnyModule, Diff } from '../module.js';
 import { ModuleFailure, TsplayError, UnreachableError } from '../errors.js';
 import { containsSecret, revealDeep } from '../secret.js';
-import type { BecomeOptions } from '../transport/transport.js';
+import type { BecomeOptions, Connection } from '../transport/transport.js';
 import type { Vars } from '../vars/precedence.js';
 import { renderConnectionVars } from './connection-vars.js';
 import { controllerFiles } from './controller-files.js';
@@ -50,6 +50,7 @@ export async function callModule(
     const ctxOptions = hostContextOptions(rc, ps, et, host, vars, checkMode, diffMode, delegate);
     const target = rc.hosts.get(delegate ?? host);
     const predicted = target.predicted;
+    if (!mod.controllerOnly) checkHostKind(mod, delegate ?? host, await ctxOptions.connection());
     const plan = await mod.check(createHostContext(ctxOptions), params);
     if (checkMode && plan.changed) target.predictedChanges++;
     let changed = plan.changed;
@@ -94,6 +95,16 @@ function failureOutcome(e: unknown): CallOutcome {
   }
   const msg = e instanceof Error ? e.message : String(e);
   return { changed: false, failed: true, msg, result: { failed: true, msg, changed: false } };
+}
+
+/** A shell module on an API host, or an API module on a shell host, fails before it plans (check and run alike). */
+function checkHostKind(mod: AnyModule, host: string, conn: Connection): void {
+  if (mod.uses === 'http' && !conn.http) {
+    throw new ModuleFailure(`${mod.name} talks to an HTTP API, but host '${host}' uses connection '${conn.kind}' (set tsplay_connection: http and tsplay_http_url for it)`);
+  }
+  if (mod.uses !== 'http' && conn.shell === false) {
+    throw new ModuleFailure(`${mod.name} runs commands on its host, but '${host}' is an HTTP API endpoint (connection '${conn.kind}'); a module that talks to the API declares uses: 'http'`);
+  }
 }
 
 function hostContextOptions(

@@ -113,8 +113,9 @@ describe('a playbook on an http host', () => {
     expect(r.stderr + r.stdout).not.toMatch(/\n\s+at .+:\d+/);
     expect(writes()).toHaveLength(0);
     expect(r.stdout).toContain('NSX 4.2.1.0.0');
-    // the PATCH, and `command` (which predicts without touching the host, so it cannot know there is no shell)
-    expect(r.stdout).toMatch(/nsx1\s+: ok=5\s+changed=2\s+unreachable=0\s+failed=0/);
+    // the PATCH; `command` fails (ignored) as in the real run: the engine knows the host has no shell
+    expect(r.stdout).toMatch(/nsx1\s+: ok=\d+\s+changed=1\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=1/);
+    expect(r.stdout).toContain("command runs commands on its host, but 'nsx1' is an HTTP API endpoint (connection 'http')");
     expect(r.stdout).toMatch(/nsx-dead\s+: ok=0\s+changed=0\s+unreachable=1/);
     expect(r.stdout).toContain('tcp-6443'); // the diff shows the body
     expect(r.code).toBe(3);
@@ -130,7 +131,7 @@ describe('a playbook on an http host', () => {
     const patches = writes();
     expect(patches).toHaveLength(3); // two 429s, then the write
     for (const p of patches) expect(p.headers['x-xsrf-token']).toBeTruthy();
-    expect(r.stdout).toContain("host 'nsx1' is an HTTP API endpoint (tsplay_connection: http); shell modules can't run on it");
+    expect(r.stdout).toContain("command runs commands on its host, but 'nsx1' is an HTTP API endpoint (connection 'http')");
     expect(r.stdout).toMatch(/nsx-dead.*connection refused by http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('http: PATCH /policy/api/v1/infra/services/k8s-api → 200');
     // transport lines at -vvv: the login and the retries, without secrets
