@@ -33,12 +33,17 @@ export interface HttpClientOptions {
   /** for tests: the jitter source and the wait */
   readonly random?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** how long close() waits for the session logout (default LOGOUT_WAIT_MS) */
+  readonly logoutWaitMs?: number;
 }
 
 interface Sent {
   readonly res: RawResponse;
   readonly attempts: number;
 }
+
+/** How long the end of a run waits for a session logout. */
+export const LOGOUT_WAIT_MS = 5_000;
 
 export class AxiosHttpClient implements HttpClient {
   readonly #s: HttpSettings;
@@ -94,12 +99,19 @@ export class AxiosHttpClient implements HttpClient {
     }
   }
 
-  /** Ends the session (best effort) and the kept-alive sockets. */
+  /**
+   * Ends the session (best effort, waiting at most LOGOUT_WAIT_MS: a manager that hangs must
+   * not hold the end of the run) and the kept-alive sockets, which also ends a logout still in flight.
+   */
   async close(): Promise<void> {
-    try {
-      if (this.#auth.logout && this.#auth.ready()) await this.#auth.logout((r) => this.#raw(r));
-    } catch {
-      // the session times out on the server anyway
+    if (this.#auth.logout && this.#auth.ready()) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<void>((done) => {
+        timer = setTimeout(done, this.#o.logoutWaitMs ?? LOGOUT_WAIT_MS);
+      });
+      // the session times out on the server anyway: a failed logout is not an error
+      await Promise.race([this.#auth.logout((r) => this.#raw(r)).catch(() => undefined), deadline]);
+      clearTimeout(timer);
     }
     this.#agents.http.destroy();
     this.#agents.https.destroy();

@@ -24,6 +24,8 @@ export interface HttpFactoryOptions {
   /** for tests: no real waits between retries */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** for tests: how long close() waits for the session logout */
+  readonly logoutWaitMs?: number;
 }
 
 export function authFor(s: HttpSettings): HttpAuth {
@@ -60,6 +62,7 @@ export async function openHttpConnection(settings: ConnectionSettings, opts: Htt
     ...(opts.sleep ? { sleep: opts.sleep } : {}),
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.random ? { random: opts.random } : {}),
+    ...(opts.logoutWaitMs !== undefined ? { logoutWaitMs: opts.logoutWaitMs } : {}),
   };
   // axios is loaded only by runs that have an http host
   const { AxiosHttpClient } = await import('./client.js');

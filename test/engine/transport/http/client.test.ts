@@ -123,6 +123,22 @@ describe('nsx_session auth', () => {
     expect(nsx.logins()).toBe(4);
   });
 
+  it('ends the session on close, and does not wait long for a manager that never answers the logout', async () => {
+    const nsx = nsxSessions('admin', PASSWORD, () => ({ status: 200, body: {} }));
+    let hang = false;
+    const s = await server((req, i) => (hang && req.path === '/api/session/destroy' ? new Promise<null>(() => undefined) : nsx.handler(req, i)));
+    const c = await connect(vars(s.url));
+    await c.close();
+    expect(s.requests.at(-1)).toMatchObject({ method: 'POST', path: '/api/session/destroy' });
+
+    hang = true;
+    const c2 = await connect(vars(s.url), { logoutWaitMs: 200 });
+    const t0 = performance.now();
+    await c2.close();
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(s.requests.at(-1)).toMatchObject({ method: 'POST', path: '/api/session/destroy' });
+  });
+
   it('re-logs in only once per request: a session refused right after login is an auth failure', async () => {
     let logins = 0;
     const s = await server((req) => {
