@@ -15,6 +15,7 @@ import { HttpConnection } from './connection.js';
 import { NsxSessionAuth } from './nsx-session.js';
 import { httpSettings, type HttpSettings } from './settings.js';
 import { VsphereSoapAuth } from './vsphere-soap.js';
+import { VsphereRestSessionAuth } from './vsphere-rest-session.js';
 
 export interface HttpFactoryOptions {
   /** a line per login, expired session and retry (no secrets), with the host it concerns */
@@ -38,6 +39,8 @@ export function authFor(s: HttpSettings): HttpAuth {
       return new NsxSessionAuth(s.host, creds);
     case 'vsphere_soap':
       return new VsphereSoapAuth(s.host, creds);
+    case 'vsphere_rest':
+      return new VsphereRestSessionAuth(s.host, creds);
   }
 }
 

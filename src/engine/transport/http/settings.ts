@@ -6,7 +6,7 @@
  *   url            tsplay_http_url (base URL, e.g. https://nsx.example:443)
  *   user           tsplay_http_user, then tsplay_user / ansible_user
  *   password       tsplay_http_password, then tsplay_password / ansible_password
- *   auth           tsplay_http_auth: basic | nsx_session | vsphere_soap | none
+ *   auth           tsplay_http_auth: basic | nsx_session | vsphere_soap | vsphere_rest | none
  *                  (default basic when a user is set, none otherwise)
  *   validateCerts  tsplay_http_validate_certs (default true)
  *   caFile         tsplay_http_ca_file
@@ -36,7 +36,7 @@ export const HTTP_VARS = {
   retryMaxDelay: ['tsplay_http_retry_max_delay'],
 } as const satisfies Record<string, readonly string[]>;
 
-export const HTTP_AUTH_KINDS = ['basic', 'nsx_session', 'vsphere_soap', 'none'] as const;
+export const HTTP_AUTH_KINDS = ['basic', 'nsx_session', 'vsphere_soap', 'vsphere_rest', 'none'] as const;
 export type HttpAuthKind = (typeof HTTP_AUTH_KINDS)[number];
 
 export interface RetrySettings {

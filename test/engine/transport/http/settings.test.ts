@@ -29,7 +29,7 @@ describe('httpSettings', () => {
     ['not a URL', { tsplay_http_url: 'nsx.example' }, `host 'nsx': tsplay_http_url is not a URL: "nsx.example"`],
     ['wrong scheme', { tsplay_http_url: 'ftp://nsx' }, "host 'nsx': tsplay_http_url must be an http:// or https:// URL, found ftp:"],
     ['credentials in the URL', { tsplay_http_url: 'https://admin:pw@nsx' }, "host 'nsx': tsplay_http_url must not carry credentials; use tsplay_http_user and tsplay_http_password"],
-    ['unknown auth', { tsplay_http_url: 'https://nsx', tsplay_http_auth: 'oauth' }, `host 'nsx': tsplay_http_auth must be one of basic, nsx_session, vsphere_soap, none, found "oauth"`],
+    ['unknown auth', { tsplay_http_url: 'https://nsx', tsplay_http_auth: 'oauth' }, `host 'nsx': tsplay_http_auth must be one of basic, nsx_session, vsphere_soap, vsphere_rest, none, found "oauth"`],
     ['session without password', { tsplay_http_url: 'https://nsx', tsplay_http_auth: 'nsx_session', tsplay_http_user: 'a' }, "host 'nsx': tsplay_http_auth nsx_session needs a user and a password"],
     ['bad bool', { tsplay_http_url: 'https://nsx', tsplay_http_validate_certs: 'maybe' }, `host 'nsx': tsplay_http_validate_certs must be true or false, found "maybe"`],
     ['bad timeout', { tsplay_http_url: 'https://nsx', tsplay_http_timeout: 0 }, "host 'nsx': tsplay_http_timeout must be a number >= 0.001, found 0"],
