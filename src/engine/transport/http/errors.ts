@@ -6,6 +6,7 @@
  * Messages carry the method, the URL without secrets, the status and the
  * API's own message; never credentials or session tokens.
  */
+import { apiMessage } from './api-message.js';
 import { ExitCode, TsplayError, UnreachableError } from '../../errors.js';
 
 export interface HttpErrorFields {
@@ -63,6 +64,18 @@ export class HttpUnreachableError extends UnreachableError {
     super(host, `${host}: ${message}`, opts);
     this.failure = failure;
   }
+}
+
+/**
+ * A session login the API refused, or answered without the session it should carry
+ * (`missing`, e.g. "no JSESSIONID cookie"): the host is unreachable with these credentials.
+ */
+export function loginRefused(host: string, service: string, user: string, res: { status: number; data: unknown }, missing: string): HttpUnreachableError {
+  const ok = res.status >= 200 && res.status < 300;
+  const api = apiMessage(res.data).message;
+  return new HttpUnreachableError(host, 'auth', `${service} session login as '${user}' was refused (${res.status}${ok ? `, ${missing}` : ''})${api ? `: ${api}` : ''}`, {
+    hint: 'check tsplay_http_user and tsplay_http_password',
+  });
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME|ALTNAME/;

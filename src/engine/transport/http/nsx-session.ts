@@ -8,7 +8,7 @@
 import type { Credentials, HttpAuth, RawResponse, RawSend } from './auth.js';
 import { headerValue, setCookies, wireForms } from './auth.js';
 import { apiMessage } from './api-message.js';
-import { HttpUnreachableError } from './errors.js';
+import { loginRefused } from './errors.js';
 
 const BAD_XSRF_TOKEN = 98;
 
@@ -37,15 +37,7 @@ export class NsxSessionAuth implements HttpAuth {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     const session = setCookies(res.headers).get('JSESSIONID');
-    if (res.status < 200 || res.status > 299 || !session) {
-      const api = apiMessage(res.data).message;
-      throw new HttpUnreachableError(
-        this.host,
-        'auth',
-        `NSX session login as '${this.creds.user}' was refused (${res.status}${res.status >= 200 && res.status < 300 ? ', no JSESSIONID cookie' : ''})${api ? `: ${api}` : ''}`,
-        { hint: 'check tsplay_http_user and tsplay_http_password' },
-      );
-    }
+    if (res.status < 200 || res.status > 299 || !session) throw loginRefused(this.host, 'NSX', this.creds.user, res, 'no JSESSIONID cookie');
     this.#cookie = `JSESSIONID=${session}`;
     this.#xsrf = headerValue(res.headers, 'x-xsrf-token');
   }

@@ -7,8 +7,7 @@
  */
 import type { Credentials, HttpAuth, RawResponse, RawSend } from './auth.js';
 import { wireForms } from './auth.js';
-import { apiMessage } from './api-message.js';
-import { HttpUnreachableError } from './errors.js';
+import { loginRefused } from './errors.js';
 
 const SESSION_HEADER = 'vmware-api-session-id';
 
@@ -29,15 +28,7 @@ export class VsphereRestSessionAuth implements HttpAuth {
     this.#session = undefined;
     const res = await send({ method: 'POST', path: '/api/session', headers: { authorization: `Basic ${this.#basic()}` } });
     const session = typeof res.data === 'string' && res.data.length > 0 ? res.data : undefined;
-    if (res.status < 200 || res.status > 299 || !session) {
-      const api = apiMessage(res.data).message;
-      throw new HttpUnreachableError(
-        this.host,
-        'auth',
-        `vCenter session login as '${this.creds.user}' was refused (${res.status}${res.status >= 200 && res.status < 300 ? ', no session id' : ''})${api ? `: ${api}` : ''}`,
-        { hint: 'check tsplay_http_user and tsplay_http_password' },
-      );
-    }
+    if (res.status < 200 || res.status > 299 || !session) throw loginRefused(this.host, 'vCenter', this.creds.user, res, 'no session id');
     this.#session = session;
   }
 
