@@ -11,7 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createSshKey, labImage, type SshKeyPair, type SshLabHost } from '../lab/index.js';
-import { startAllOrNone, waitForBanner } from '../lab/ssh-hosts.js';
+import { dockerExec, startAllOrNone, waitForBanner } from '../lab/ssh-hosts.js';
+
+export { dockerExec };
 
 const run = promisify(execFile);
 import { parseRecap, type Recap } from '../cli/cli-harness.js';
@@ -189,17 +191,6 @@ async function startSystemdOne(image: string, name: string, runId: string, keys:
   }
 }
 
-export function dockerExec(container: string): SshLabHost['exec'] {
-  return async (cmd) => {
-    try {
-      const r = await run('docker', ['exec', container, '/bin/sh', '-c', cmd], { maxBuffer: 64 * 1024 * 1024 });
-      return { exitCode: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (e) {
-      const x = e as { code?: number; stdout?: string; stderr?: string };
-      return { exitCode: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
-    }
-  };
-}
 
 /** A TCP port on 127.0.0.1 that nothing listens on (taken, then released). */
 export async function closedPort(): Promise<number> {

@@ -80,13 +80,9 @@ export async function startAllOrNone(n: number, start: (i: number) => Promise<Ss
   return hosts;
 }
 
-async function startOne(image: string, name: string, runId: string, opts: StartSshHostsOptions): Promise<SshLabHost> {
-  const args = ['run', '-d', '--name', `tsplay-lab-${runId}-${name}`, '--hostname', name, '--label', 'tsplay.lab=true', '--label', `tsplay.lab.run=${runId}`];
-  if (opts.publish !== false) args.push('-p', '127.0.0.1::22');
-  if (opts.network) args.push('--network', opts.network, '--network-alias', name);
-  const { stdout } = await run('docker', [...args, image]);
-  const container = stdout.trim();
-  const exec = async (cmd: string): Promise<{ exitCode: number; stdout: string; stderr: string }> => {
+/** Runs a command in a lab container through `docker exec` (not over SSH); never throws for a non-zero exit. */
+export function dockerExec(container: string): SshLabHost['exec'] {
+  return async (cmd) => {
     try {
       const r = await run('docker', ['exec', container, '/bin/sh', '-c', cmd], { maxBuffer: 64 * 1024 * 1024 });
       return { exitCode: 0, stdout: r.stdout, stderr: r.stderr };
@@ -95,6 +91,15 @@ async function startOne(image: string, name: string, runId: string, opts: StartS
       return { exitCode: typeof x.code === 'number' ? x.code : 1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
     }
   };
+}
+
+async function startOne(image: string, name: string, runId: string, opts: StartSshHostsOptions): Promise<SshLabHost> {
+  const args = ['run', '-d', '--name', `tsplay-lab-${runId}-${name}`, '--hostname', name, '--label', 'tsplay.lab=true', '--label', `tsplay.lab.run=${runId}`];
+  if (opts.publish !== false) args.push('-p', '127.0.0.1::22');
+  if (opts.network) args.push('--network', opts.network, '--network-alias', name);
+  const { stdout } = await run('docker', [...args, image]);
+  const container = stdout.trim();
+  const exec = dockerExec(container);
   const stop = async (): Promise<void> => void (await run('docker', ['rm', '-f', container]).catch(() => undefined));
   try {
     let port: number | undefined;
