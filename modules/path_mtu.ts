@@ -11,7 +11,7 @@
  * Project modules import tsplay's public API by the package name, here and in
  * any project that depends on tsplay.
  */
-import { defineModule, ModuleFailure, sh, Type } from 'tsplay';
+import { defineModule, defineProbe, ModuleFailure, sh, Type } from 'tsplay';
 
 /** IPv4 header (20) + ICMP header (8). */
 export const HEADER_BYTES = 28;
@@ -50,6 +50,19 @@ export async function largestPassing(lo: number, hi: number, fits: MtuProbe): Pr
   return { mtu: good, probes };
 }
 
+/** One don't-fragment ping of a packet `mtu` bytes long: did it pass, or is ping missing? */
+export const dontFragmentPing = defineProbe({
+  name: 'net.df-ping',
+  command: (a: { readonly target: string; readonly mtu: number }) => sh`ping -n -M do -s ${a.mtu - HEADER_BYTES} -c 1 -W 1 ${a.target}`,
+  parse: (r, a): 'passed' | 'dropped' | 'no-ping' => {
+    if (r.exitCode === 127) return 'no-ping';
+    if (r.exitCode === 2 && /unknown host|Name or service not known|Temporary failure/i.test(r.stderr)) {
+      throw new ModuleFailure(`path_mtu: cannot resolve ${a.target}: ${r.stderr.trim()}`, { target: a.target });
+    }
+    return r.exitCode === 0 ? 'passed' : 'dropped';
+  },
+});
+
 export default defineModule({
   name: 'path_mtu',
   description: 'Measures the path MTU to a target with don\'t-fragment pings; fails when it is below the expected MTU.',
@@ -57,12 +70,9 @@ export default defineModule({
   async check(ctx, p) {
     let missingPing = false;
     const fits: MtuProbe = async (mtu) => {
-      const r = await ctx.probe(sh`ping -n -M do -s ${mtu - HEADER_BYTES} -c 1 -W 1 ${p.target}`);
-      if (r.exitCode === 127) missingPing = true;
-      if (r.exitCode === 2 && /unknown host|Name or service not known|Temporary failure/i.test(r.stderr)) {
-        throw new ModuleFailure(`path_mtu: cannot resolve ${p.target}: ${r.stderr.trim()}`, { target: p.target });
-      }
-      return r.exitCode === 0;
+      const answer = await ctx.probe(dontFragmentPing, { target: p.target, mtu });
+      if (answer === 'no-ping') missingPing = true;
+      return answer === 'passed';
     };
     const hi = Math.max(p.max_mtu ?? p.expected_mtu, MIN_MTU);
     const { mtu, probes } = await largestPassing(MIN_MTU, hi, fits);

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The project's full test command (`npm test`): sets up the test lab (Docker
-# engine and images, see scripts/lab/setup.sh), builds, then runs the whole
+# engine and images, see scripts/lab/setup.sh), then runs the whole
 # vitest suite. Extra arguments go to vitest: `npm test -- test/lab`.
 # Must run as root on a fresh Debian 12 machine; see docs/testing.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/lab/setup.sh
-npm run build
+# the build happens in vitest's globalSetup (test/setup/build-dist.ts), skipped when
+# dist/ was built from these very sources
 
 # No registry: the testcontainers reaper image cannot be pulled, so tests
 # remove their own containers; every connection stays on loopback.

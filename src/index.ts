@@ -21,6 +21,10 @@ export {
   type HostContext,
   type ModuleDefinition,
   type Plan,
+  type ChangedPlan,
+  type UnchangedPlan,
+  type Probe,
+  defineProbe,
   type Static,
   type TSchema,
 } from './engine/module.js';

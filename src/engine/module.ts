@@ -21,7 +21,9 @@ export type { Static, TSchema } from '@sinclair/typebox';
 export { ModuleFailure } from './errors.js';
 export { quote, sh } from './transport/shell-quote.js';
 import type { HttpClient, HttpReader } from './transport/http-api.js';
-export type { HttpClient, HttpReader, HttpRequest, HttpResponse } from './transport/http-api.js';
+import type { Probe } from './probe.js';
+export { defineProbe, type Probe } from './probe.js';
+export type { HttpClient, HttpReader, HttpRequest, HttpResponse, ReadRequest } from './transport/http-api.js';
 export { HttpError } from './transport/http/errors.js';
 
 export interface CommandResult {
@@ -82,21 +84,44 @@ export interface FileEffect {
   readonly src?: string;
 }
 
-export interface Plan<S = unknown> {
-  /** would a real run change the host? */
-  readonly changed: boolean;
+/** What every plan may say, whether it changes the host or not. */
+interface PlanCommon {
   /** one line for humans: what is (or would be) done */
   readonly summary?: string;
   readonly diff?: readonly Diff[];
   /** fields registered for the task, in check mode too (stat results, debug msg, ...) */
   readonly result?: Readonly<Record<string, unknown>>;
-  /** variables to set on the host (set_fact) */
+  /** variables to set on the host; only for modules that declare `setsFacts` */
   readonly facts?: Readonly<Record<string, unknown>>;
-  /** data the module passes from check to its own apply */
-  readonly state?: S;
-  /** the files this plan creates, changes or removes (see FileEffect) */
-  readonly effects?: readonly FileEffect[];
 }
+
+/** Nothing to do: the engine never calls `apply` for it. */
+export interface UnchangedPlan extends PlanCommon {
+  readonly changed: false;
+  /** nothing to carry out, so nothing to carry over to apply */
+  readonly state?: never;
+  readonly effects?: never;
+}
+
+/** `state` is required exactly when the module's state type does not allow undefined. */
+type PlanState<S> = undefined extends S ? { readonly state?: S } : { readonly state: S };
+
+/**
+ * Something to do: `apply` receives this plan, with the `state` its `check` computed.
+ *
+ * `changed: 'unknown'` says check cannot know whether the run would change anything
+ * (a command without `creates`/`removes`): a real run applies it and its outcome decides;
+ * under --check the task is reported as not run ("would have run"), never as ok.
+ */
+export type ChangedPlan<S = undefined> = PlanCommon &
+  PlanState<S> & {
+    readonly changed: true | 'unknown';
+    /** the files this plan creates, changes or removes (see FileEffect) */
+    readonly effects?: readonly FileEffect[];
+  };
+
+/** What `check` returns: either nothing to do, or a change and the state to carry it out. */
+export type Plan<S = undefined> = UnchangedPlan | ChangedPlan<S>;
 
 export interface ApplyOutcome {
   /** fields registered for the task, merged over the plan's result */
@@ -119,7 +144,7 @@ export interface HostContext {
   readonly host: string;
   /** the host's variables as the task sees them (read-only) */
   readonly vars: Readonly<Record<string, unknown>>;
-  readonly checkMode: boolean;
+  /** --diff (or `diff: true` on the task): a plan may read what it needs to show the change */
   readonly diffMode: boolean;
   /**
    * Under --check: an earlier task would have changed this host, and that change was only
@@ -129,22 +154,29 @@ export interface HostContext {
    * a check run until some task on the host predicts a change.
    */
   readonly earlierChangesPredicted: boolean;
-  /** Runs a read-only command on the host (a probe: dpkg-query, systemctl show, ...). */
-  probe(command: string, opts?: CommandOptions): Promise<CommandResult>;
+  /** Runs a declared read-only probe on the host and returns what its parser makes of the result. */
+  probe<T>(probe: Probe<void, T>): Promise<T>;
+  probe<A, T>(probe: Probe<A, T>, args: A): Promise<T>;
   readFile(path: string): Promise<Buffer | null>;
   stat(path: string, opts?: { checksum?: boolean; follow?: boolean }): Promise<FileInfo | null>;
   readonly controller: ControllerFiles;
   /** Renders a Handlebars template with the host's variables. */
   render(template: string): string;
+  /**
+   * Evaluates a condition (as in `when`) with the host's variables: for the parameters a
+   * module declares in `conditionParams`, which the engine parses before the run.
+   */
+  holds(condition: string | boolean): boolean;
   warn(message: string): void;
-  /** Shown at -vv and above. */
+  /** Shown at -vvv. */
   debug(message: string): void;
-  /** The host's HTTP API (hosts with `tsplay_connection: http`); throws a clear error on any other host. */
+  /** The host's HTTP API (hosts with `tsplay_connection: http`), reads only; throws a clear error on any other host. */
   http(): Promise<HttpReader>;
 }
 
 /** What `apply` may use: everything `check` may, plus changes. */
 export interface ApplyContext extends HostContext {
+  /** Runs any command on the host. */
   run(command: string, opts?: CommandOptions): Promise<CommandResult>;
   /** Writes a file atomically (temporary file in the same directory, then rename). */
   writeFile(path: string, content: string | Buffer, opts?: { mode?: string; owner?: string; group?: string }): Promise<void>;
@@ -152,7 +184,7 @@ export interface ApplyContext extends HostContext {
   http(): Promise<HttpClient>;
 }
 
-export interface ModuleDefinition<P extends TSchema = TSchema, S = unknown> {
+export interface ModuleDefinition<P extends TSchema = TSchema, S = undefined> {
   readonly name: string;
   /** one sentence for `tsplay modules` */
   readonly description: string;
@@ -167,8 +199,21 @@ export interface ModuleDefinition<P extends TSchema = TSchema, S = unknown> {
    * task whose host cannot give it, in --check as in the real run.
    */
   readonly uses?: 'shell' | 'http';
+  /**
+   * Parameters that hold conditions (a string, a boolean or a list of them), evaluated with
+   * `ctx.holds`: the engine parses them before the run and checks their variables, as it does `when`.
+   */
+  readonly conditionParams?: readonly string[];
+  /**
+   * The variables its plans set on the host (`Plan.facts`): 'param-keys' when they are the
+   * parameters' own keys (set_fact), so the pre-run variable check knows them; 'dynamic' when
+   * only the host can tell. A plan with facts from a module that does not declare this fails.
+   */
+  readonly setsFacts?: 'param-keys' | 'dynamic';
+  /** its registered result is what the user asked to see: printed on ok at every verbosity (debug) */
+  readonly showsResult?: boolean;
   check(ctx: HostContext, params: Static<P>): Promise<Plan<S>>;
-  apply?(ctx: ApplyContext, plan: Plan<S>, params: Static<P>): Promise<ApplyOutcome | void>;
+  apply?(ctx: ApplyContext, plan: ChangedPlan<S>, params: Static<P>): Promise<ApplyOutcome | void>;
 }
 
 /** Declares a module; the generic parameters are inferred from `params` and `check`. */

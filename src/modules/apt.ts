@@ -13,10 +13,11 @@
  * for present/absent it runs only when packages change anyway.
  */
 import { defineModule, ModuleFailure, quote, Type, type ApplyContext, type HostContext, type Plan } from '../engine/module.js';
-import { parseDpkgQuery, parsePackageRequest, parseAptPolicy, parseSimulatedRemovals, DPKG_QUERY_FORMAT } from './support/apt-packages.js';
+import { aptCacheAge, aptPolicy, aptSimulatedRemovals, dpkgPackages } from './probes/apt.js';
+import { parsePackageRequest } from './support/apt-packages.js';
 import type { PolicyEntry } from './support/apt-packages.js';
 import { AptPlanError, describeChange, needsPolicy, packageDiff, planPackages, type AptWanted, type PackageChange } from './support/apt-plan.js';
-import { cacheAgeCommand, parseCacheAge, aptGet, APT_LISTS } from './support/apt-commands.js';
+import { aptGet, APT_LISTS } from './support/apt-commands.js';
 
 const params = Type.Object(
   {
@@ -53,17 +54,19 @@ export default defineModule({
     const cacheCounts = updateCache && (wanted(p).packages.length === 0 || p.state === 'latest');
     const lines = [...changes.map(describeChange), ...(autoremove.length ? [`autoremove ${autoremove.join(' ')}`] : [])];
     const cacheNote = updateCache && (packagesChange || cacheCounts) ? 'update the apt cache first (plan made from the current cache); ' : '';
+    const result = { cache_updated: false, ...(changes.length ? { packages: changes.map((c) => ({ name: c.name, action: c.action, from: c.from, to: c.to })) } : {}) };
+    if (!packagesChange && !cacheCounts) return { changed: false, summary: 'packages already as wanted', result };
     return {
-      changed: packagesChange || cacheCounts,
-      summary: `${cacheNote}${lines.join(', ') || (cacheCounts ? 'update the apt cache' : 'packages already as wanted')}`,
+      changed: true,
+      summary: `${cacheNote}${lines.join(', ') || 'update the apt cache'}`,
       diff: [...changes.map(packageDiff), ...autoremove.map((name) => ({ label: name, before: { autoremove: true } }))],
-      result: { cache_updated: false, ...(changes.length ? { packages: changes.map((c) => ({ name: c.name, action: c.action, from: c.from, to: c.to })) } : {}) },
-      state: { updateCache: updateCache && (packagesChange || cacheCounts), changes, autoremove },
+      result,
+      state: { updateCache, changes, autoremove },
     };
   },
   async apply(ctx, plan, p) {
-    let changes = plan.state?.changes ?? [];
-    if (plan.state?.updateCache) {
+    let changes = plan.state.changes;
+    if (plan.state.updateCache) {
       await runApt(ctx, aptGet(['update']), 'apt-get update');
       await ctx.run(`[ -e /var/lib/apt/periodic/update-success-stamp ] || touch ${APT_LISTS}`);
       changes = await planFromHost(ctx, p, false); // the fresh cache may offer other versions
@@ -79,10 +82,10 @@ export default defineModule({
     if (install.length) out.push(await runApt(ctx, aptGet([...opts, 'install', ...install.map((c) => c.arg)]), 'install'));
     if (remove.length) out.push(await runApt(ctx, aptGet(['remove', ...remove.map((c) => c.arg)]), 'remove'));
     if (purge.length) out.push(await runApt(ctx, aptGet(['purge', ...purge.map((c) => c.arg)]), 'purge'));
-    if (p.autoremove && (plan.state?.autoremove.length ?? 0) > 0) out.push(await runApt(ctx, aptGet([p.purge ? '--purge' : '', 'autoremove'].filter(Boolean)), 'autoremove'));
+    if (p.autoremove && plan.state.autoremove.length > 0) out.push(await runApt(ctx, aptGet([p.purge ? '--purge' : '', 'autoremove'].filter(Boolean)), 'autoremove'));
     return {
       result: {
-        cache_updated: Boolean(plan.state?.updateCache),
+        cache_updated: plan.state.updateCache,
         packages: changes.map((c) => ({ name: c.name, action: c.action, from: c.from, to: c.to })),
         stdout: out.join('\n'),
         stdout_lines: out.join('\n').split('\n').filter(Boolean),
@@ -100,16 +103,9 @@ async function planFromHost(ctx: HostContext, p: Params, cacheUpdatePending: boo
   const w = { ...wanted(p), cacheUpdatePending };
   if (w.packages.length === 0) return [];
   const names = w.packages.map((r) => r.name);
-  const q = await ctx.probe(`dpkg-query -W -f=${quote(DPKG_QUERY_FORMAT)} ${names.map(quote).join(' ')}`);
-  if (q.exitCode > 1) throw new ModuleFailure(`dpkg-query failed: ${q.stderr.trim()}`, { rc: q.exitCode });
-  const installed = parseDpkgQuery(q.stdout);
+  const installed = await ctx.probe(dpkgPackages, names);
   const forPolicy = needsPolicy(w, installed);
-  let policy = new Map<string, PolicyEntry>();
-  if (forPolicy.length) {
-    const r = await ctx.probe(`LC_ALL=C apt-cache policy ${forPolicy.map(quote).join(' ')}`);
-    if (r.exitCode !== 0) throw new ModuleFailure(`apt-cache policy failed: ${r.stderr.trim()}`, { rc: r.exitCode });
-    policy = parseAptPolicy(r.stdout);
-  }
+  const policy = forPolicy.length ? await ctx.probe(aptPolicy, forPolicy) : new Map<string, PolicyEntry>();
   try {
     return planPackages(w, installed, policy);
   } catch (e) {
@@ -121,8 +117,7 @@ async function planFromHost(ctx: HostContext, p: Params, cacheUpdatePending: boo
 async function cacheNeedsUpdate(ctx: HostContext, p: Params): Promise<boolean> {
   if (!p.update_cache && p.cache_valid_time === 0) return false;
   if (p.cache_valid_time === 0) return true;
-  const r = await ctx.probe(cacheAgeCommand());
-  const age = parseCacheAge(r.stdout);
+  const age = await ctx.probe(aptCacheAge);
   return age === null || age > p.cache_valid_time;
 }
 
@@ -132,9 +127,7 @@ async function cacheNeedsUpdate(ctx: HostContext, p: Params): Promise<boolean> {
  */
 async function autoremovals(ctx: HostContext, removing: readonly string[]): Promise<string[]> {
   const args = removing.length ? ['--autoremove', 'remove', ...removing] : ['autoremove'];
-  const r = await ctx.probe(`LC_ALL=C apt-get -s -q ${args.map(quote).join(' ')}`);
-  if (r.exitCode !== 0) throw new ModuleFailure(`apt-get -s ${args.join(' ')} failed: ${r.stderr.trim()}`, { rc: r.exitCode });
-  return parseSimulatedRemovals(r.stdout).filter((name) => !removing.includes(name));
+  return (await ctx.probe(aptSimulatedRemovals, args)).filter((name) => !removing.includes(name));
 }
 
 async function runApt(ctx: ApplyContext, command: string, what: string): Promise<string> {

@@ -12,10 +12,11 @@
  * install leaves the old pins and holds as they were.
  */
 import { defineModule, ModuleFailure, quote, Type, type ApplyContext, type Diff, type HostContext, type Plan } from '../engine/module.js';
-import { DPKG_QUERY_FORMAT, parseAptPolicy, parseDpkgQuery, type PackageRequest } from './support/apt-packages.js';
+import { aptHolds, aptPolicy, dpkgPackages } from './probes/apt.js';
+import type { PackageRequest } from './support/apt-packages.js';
 import { AFTER_CACHE_UPDATE, AptPlanError, planPackages, type PackageChange } from './support/apt-plan.js';
 import { aptGet } from './support/apt-commands.js';
-import { defaultPinFile, parseHolds, pinRequests, PinRequestError, PREFERENCES_DIR, preferencesFile } from './support/apt-pin-file.js';
+import { defaultPinFile, pinRequests, PinRequestError, PREFERENCES_DIR, preferencesFile } from './support/apt-pin-file.js';
 
 const PACKAGE = '[a-z0-9][a-z0-9+.-]+';
 const entry = Type.Union([
@@ -96,21 +97,23 @@ export default defineModule({
       ...(hold.length ? [`hold ${hold.join(' ')}`] : []),
       ...(unhold.length ? [`unhold ${unhold.join(' ')}`] : []),
     ];
+    const result = {
+      pin_file: pinFile,
+      versions: Object.fromEntries(target),
+      ...(changes.length ? { packages: changes.map((c) => ({ name: c.name, action: c.action, from: c.from, to: c.to })) } : {}),
+    };
+    if (!changed) return { changed: false, summary: `${names.join(' ')} already pinned`, result };
     return {
-      changed,
-      summary: lines.join(', ') || `${names.join(' ')} already pinned`,
+      changed: true,
+      summary: lines.join(', '),
       diff,
-      result: {
-        pin_file: pinFile,
-        versions: Object.fromEntries(target),
-        ...(changes.length ? { packages: changes.map((c) => ({ name: c.name, action: c.action, from: c.from, to: c.to })) } : {}),
-      },
+      result,
       state: { changes, pinFile, pinContent: pinChanges ? pinWanted : null, hold, unhold, heldMoving: changes.some((c) => held.has(c.name)) },
       ...(pinChanges ? { effects: [{ path: pinFile, state: 'file' as const, content: pinWanted, mode: '0644' }] } : {}),
     };
   },
   async apply(ctx, plan, p) {
-    const s = plan.state!;
+    const s = plan.state;
     if (s.changes.length) {
       const opts = [...(s.heldMoving ? ['--allow-change-held-packages'] : []), ...(p.allow_downgrade ? ['--allow-downgrades'] : [])];
       await mustRun(ctx, aptGet([...opts, 'install', ...s.changes.map((c) => c.arg)]), 'apt-get install');
@@ -133,14 +136,7 @@ function requestsOf(p: Params): PackageRequest[] {
 }
 
 async function readHost(ctx: HostContext, names: readonly string[]) {
-  const args = names.map(quote).join(' ');
-  const q = await ctx.probe(`dpkg-query -W -f=${quote(DPKG_QUERY_FORMAT)} ${args}`);
-  if (q.exitCode > 1) throw new ModuleFailure(`dpkg-query failed: ${q.stderr.trim()}`, { rc: q.exitCode });
-  const h = await ctx.probe('apt-mark showhold');
-  if (h.exitCode !== 0) throw new ModuleFailure(`apt-mark showhold failed: ${h.stderr.trim()}`, { rc: h.exitCode });
-  const pol = await ctx.probe(`LC_ALL=C apt-cache policy ${args}`);
-  if (pol.exitCode !== 0) throw new ModuleFailure(`apt-cache policy failed: ${pol.stderr.trim()}`, { rc: pol.exitCode });
-  return { installed: parseDpkgQuery(q.stdout), held: parseHolds(h.stdout), policy: parseAptPolicy(pol.stdout) };
+  return { installed: await ctx.probe(dpkgPackages, names), held: await ctx.probe(aptHolds), policy: await ctx.probe(aptPolicy, names) };
 }
 
 /** Per package: installed version and hold before, target version and hold after. */

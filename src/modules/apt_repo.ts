@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { defineModule, ModuleFailure, quote, Type, type ApplyContext, type Diff, type HostContext, type Plan } from '../engine/module.js';
+import { aptSourcesNaming, downloadedKey } from './probes/apt.js';
 import { mutuallyExclusive, requiredOneOf } from './support/schema.js';
 import { describeKeys, normaliseFingerprint, OpenPgpKeyError, publicKeys, toBinaryKeyring } from './support/openpgp-key.js';
 import { KEYRING_DIR, repoPaths, sourceLine, updateOneSource, type RepoPaths } from './support/apt-source.js';
@@ -83,11 +84,13 @@ export default defineModule({
     ];
     const updateCache = changed && p.update_cache;
     const what = [keyChanges ? `${keyNow ? 'replace' : 'add'} key ${describeKeys(publicKeys(key)).join(', ')}` : '', sourceChanges ? `${before.source ? 'rewrite' : 'add'} ${paths.source}` : '', updateCache ? 'update the apt cache for it' : ''];
+    const result = { keyring: paths.keyring, source_file: paths.source, source_line: source.trimEnd(), fingerprints: publicKeys(key).map((k) => k.fingerprint), cache_updated: false, ...(others.length ? { other_entries: others } : {}) };
+    if (!changed) return { changed: false, summary: `repository ${p.name} already as wanted`, result };
     return {
-      changed,
-      summary: changed ? what.filter(Boolean).join('; ') : `repository ${p.name} already as wanted`,
+      changed: true,
+      summary: what.filter(Boolean).join('; '),
       diff,
-      result: { keyring: paths.keyring, source_file: paths.source, source_line: source.trimEnd(), fingerprints: publicKeys(key).map((k) => k.fingerprint), cache_updated: false, ...(others.length ? { other_entries: others } : {}) },
+      result,
       state: { paths, before, ...(keyChanges ? { key } : {}), ...(sourceChanges ? { source } : {}), updateCache },
       effects: [
         ...(keyChanges ? [{ path: paths.keyring, state: 'file' as const, content: key, mode: '0644' }] : []),
@@ -96,7 +99,7 @@ export default defineModule({
     };
   },
   async apply(ctx, plan) {
-    const s = plan.state!;
+    const s = plan.state;
     if (s.key) await mustRun(ctx, `install -d -m 0755 ${quote(KEYRING_DIR)}`, `create ${KEYRING_DIR}`);
     if (s.key) await ctx.writeFile(s.paths.keyring, s.key, { mode: '0644' });
     if (s.source) await ctx.writeFile(s.paths.source, s.source, { mode: '0644' });
@@ -118,12 +121,13 @@ function planAbsent(paths: RepoPaths, before: RepoState['before']): Plan<RepoSta
     ...(before.key ? [{ label: paths.keyring, before: keySummary(before.key) }] : []),
     ...(before.source !== null ? [{ label: paths.source, before: before.source, after: '' }] : []),
   ];
-  const changed = diff.length > 0;
+  const result = { keyring: paths.keyring, source_file: paths.source, cache_updated: false };
+  if (diff.length === 0) return { changed: false, summary: 'repository already absent', result };
   return {
-    changed,
-    summary: changed ? `remove ${[before.key ? paths.keyring : '', before.source !== null ? paths.source : ''].filter(Boolean).join(' and ')}` : 'repository already absent',
+    changed: true,
+    summary: `remove ${[before.key ? paths.keyring : '', before.source !== null ? paths.source : ''].filter(Boolean).join(' and ')}`,
     diff,
-    result: { keyring: paths.keyring, source_file: paths.source, cache_updated: false },
+    result,
     state: { paths, before, ...(before.key ? { key: null } : {}), ...(before.source !== null ? { source: null } : {}), updateCache: false },
     effects: [
       ...(before.key ? [{ path: paths.keyring, state: 'absent' as const }] : []),
@@ -135,7 +139,7 @@ function planAbsent(paths: RepoPaths, before: RepoState['before']): Plan<RepoSta
 /** The binary keyring to install, from `key` or `key_url`, checked against `fingerprint`. */
 async function wantedKey(ctx: HostContext, p: Params): Promise<Buffer> {
   const from = p.key !== undefined ? 'key' : `key_url ${p.key_url}`;
-  const raw = p.key !== undefined ? Buffer.from(p.key) : await fetchKey(ctx, p.key_url!);
+  const raw = p.key !== undefined ? Buffer.from(p.key) : await ctx.probe(downloadedKey, p.key_url!);
   let key: Buffer;
   try {
     key = toBinaryKeyring(raw);
@@ -153,18 +157,7 @@ async function wantedKey(ctx: HostContext, p: Params): Promise<Buffer> {
 
 /** Other source files naming the same repository URI (a hand-made entry, another name). */
 async function otherEntries(ctx: HostContext, url: string, own: string): Promise<string[]> {
-  const r = await ctx.probe(`grep -rlF -- ${quote(url.replace(/\/+$/, ''))} /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null`);
-  return r.stdout.split('\n').map((l) => l.trim()).filter((f) => f && f !== own && /\.(list|sources)$|\/sources\.list$/.test(f));
-}
-
-/** Fetches the key on the host into memory (base64 on stdout, so binary keys survive); writes nothing. */
-async function fetchKey(ctx: HostContext, url: string): Promise<Buffer> {
-  const script = `set -o pipefail; curl -fsSL --max-time 30 --retry 2 -- ${quote(url)} | base64 -w0`;
-  const r = await ctx.probe(`bash -c ${quote(script)}`);
-  if (r.exitCode !== 0) {
-    throw new ModuleFailure(`could not fetch key_url ${url}: ${r.stderr.trim() || `exit ${r.exitCode}`}; nothing was written`, { rc: r.exitCode });
-  }
-  return Buffer.from(r.stdout.trim(), 'base64');
+  return (await ctx.probe(aptSourcesNaming, url)).filter((f) => f !== own && /\.(list|sources)$|\/sources\.list$/.test(f));
 }
 
 /** How a keyring shows in a diff: its keys and a short hash, never its bytes. */

@@ -2,13 +2,10 @@
  * assert: fails the task unless every condition in `that` holds; runs on the
  * controller.
  *
- * Contract with the engine: conditions are expressions, which the engine's
- * evaluator understands and modules do not. So before validating the
- * parameters the engine evaluates `that` in order, stopping at the first
- * false one (as Ansible does), and passes the outcome as the parameter
- * `_evaluated: {expr, ok}[]`. Users never write `_evaluated`; `that` stays
- * in the schema for validation and docs. Without `_evaluated` the module
- * fails rather than pass unchecked.
+ * `that` is declared a condition parameter: the engine parses it before the
+ * run (a malformed condition is an input error with its location) and checks
+ * its variables like `when`; the module evaluates each condition in order
+ * with `ctx.holds`, stopping at the first false one, as Ansible does.
  */
 import { defineModule, ModuleFailure, Type } from '../engine/module.js';
 
@@ -21,11 +18,6 @@ const params = Type.Object(
     msg: Type.Optional(Type.Unknown({ description: 'Alias of fail_msg.' })),
     success_msg: Type.Optional(Type.Unknown({ description: 'Message when all assertions pass. Default "All assertions passed".' })),
     quiet: Type.Boolean({ default: false, description: 'Register less output on success.' }),
-    _evaluated: Type.Optional(
-      Type.Array(Type.Object({ expr: Type.String(), ok: Type.Boolean() }), {
-        description: 'Set by the engine, not by users: each condition of `that` and whether it held.',
-      }),
-    ),
   },
   { additionalProperties: false },
 );
@@ -35,17 +27,17 @@ export default defineModule({
   description: 'Fails unless the given conditions are all true.',
   params,
   controllerOnly: true,
-  async check(_ctx, p) {
-    const evaluated = p._evaluated;
-    if (!evaluated) throw new ModuleFailure('assert: the conditions were not evaluated (the engine passes `_evaluated`)', { evaluated_to: false });
-    const failed = evaluated.find((e) => !e.ok);
-    if (failed) {
+  conditionParams: ['that'],
+  async check(ctx, p) {
+    const conditions = Array.isArray(p.that) ? p.that : [p.that];
+    for (const c of conditions) {
+      if (ctx.holds(c)) continue;
       const custom = p.fail_msg ?? p.msg;
-      const message = custom === undefined ? `Assertion failed: ${failed.expr}` : textOf(custom);
-      throw new ModuleFailure(message, { assertion: failed.expr, evaluated_to: false, ...(custom === undefined ? {} : { msg: custom }) });
+      const message = custom === undefined ? `Assertion failed: ${String(c)}` : textOf(custom);
+      throw new ModuleFailure(message, { assertion: String(c), evaluated_to: false, ...(custom === undefined ? {} : { msg: custom }) });
     }
     const msg = p.success_msg ?? 'All assertions passed';
-    return { changed: false, result: p.quiet ? { msg } : { msg, evaluated: evaluated.map((e) => e.expr) } };
+    return { changed: false, result: p.quiet ? { msg } : { msg, evaluated: conditions.map(String) } };
   },
 });
 

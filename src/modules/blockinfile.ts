@@ -3,9 +3,9 @@
  * file. The default marker is Ansible's ("# {mark} ANSIBLE MANAGED BLOCK"),
  * so blocks Ansible wrote are recognised and not duplicated.
  */
-import { defineModule, Type } from '../engine/module.js';
+import { defineModule, Type, type Plan } from '../engine/module.js';
 import { attributeParams, backupParam, mutuallyExclusive, requiredOneOf, validateParam } from './support/schema.js';
-import { applyContentWrite } from './support/content-write.js';
+import { applyContentWrite, type ContentWriteState } from './support/content-write.js';
 import { planTextWrite, readTextFile } from './support/text-edit.js';
 import { editBlock } from './support/block-edit.js';
 
@@ -38,7 +38,7 @@ export default defineModule({
   name: 'blockinfile',
   description: 'Inserts, updates or removes a block of lines between marker lines in a text file.',
   params,
-  async check(ctx, p) {
+  async check(ctx, p): Promise<Plan<ContentWriteState>> {
     const path = p.path ?? p.dest ?? p.destfile ?? p.name ?? '';
     const present = p.state === 'present';
     const file = await readTextFile(ctx, path, { create: p.create && present, mustExist: present });
@@ -57,6 +57,6 @@ export default defineModule({
     return { ...plan, result: { ...plan.result, path: file.path } };
   },
   async apply(ctx, plan) {
-    return plan.state ? { result: await applyContentWrite(ctx, plan.state) } : undefined;
+    return { result: await applyContentWrite(ctx, plan.state) };
   },
 });

@@ -35,7 +35,6 @@ export default defineModule({
   },
   async apply(ctx, plan, given) {
     const p = withInlineParams(given, ['creates', 'removes', 'chdir', 'stdin']);
-    if (!plan.state) throw new ModuleFailure('command: plan without a command', {});
     return { result: await runPlannedCommand(ctx, plan.state, stdinText(p.stdin, p.stdin_add_newline)) };
   },
 });

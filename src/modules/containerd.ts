@@ -48,8 +48,9 @@ export default defineModule({
   params,
   async check(ctx, p): Promise<Plan<ContainerdPlan>> {
     const plan = await planOn(ctx, p);
+    if (!plan.changed) return { changed: false, summary: plan.summary, result: resultOf(p, plan, false) };
     return {
-      changed: plan.changed,
+      changed: true,
       summary: plan.summary,
       diff: plan.diff,
       result: resultOf(p, plan, false),
@@ -58,7 +59,7 @@ export default defineModule({
     };
   },
   async apply(ctx, checked, p) {
-    let plan = checked.state as ContainerdPlan;
+    let plan = checked.state;
     if (plan.install !== null) {
       if (p.update_cache) await runOrFail(ctx, aptGet(['update']), 'apt-get update');
       await runOrFail(ctx, aptGet(['install', p.package]), `apt-get install ${p.package}`);

@@ -63,7 +63,7 @@ export default defineModule({
     return withSrc(await planFileSet(ctx, newDir, [file]), src);
   },
   async apply(ctx, plan, p) {
-    return { result: await applyFileSet(ctx, plan.state ?? { mkdirs: [], files: [] }, !(p.src !== undefined && plan.state && plan.state.files.length > 1)) };
+    return { result: await applyFileSet(ctx, plan.state, !(p.src !== undefined && plan.state.files.length > 1)) };
   },
 });
 

@@ -27,6 +27,7 @@ export default defineModule({
   description: 'Prints a message or the value of a variable.',
   params,
   controllerOnly: true,
+  showsResult: true,
   async check(ctx, p) {
     const runVerbosity = Number(ctx.vars.ansible_verbosity ?? 0);
     if (p.verbosity > (Number.isFinite(runVerbosity) ? runVerbosity : 0)) {

@@ -7,7 +7,8 @@ import { defineModule, ModuleFailure, sh, Type, type FileInfo, type HostContext,
 import { attributeParams, requiredOneOf } from './support/schema.js';
 import { applyAttributes, attributeChange, attributeResult, newPathMode, type AttributeSpec } from './support/attributes.js';
 import { parentDir, runOrFail } from './support/host-commands.js';
-import { inodeOf, isEmptyDir, recurseMismatches, stateOf, TIME_PATTERN, timesDiffer, touchCommands } from './support/file-state.js';
+import { directoryEmpty, fileIdentity } from './probes/files.js';
+import { recurseMismatches, stateOf, TIME_PATTERN, timesDiffer, touchCommands } from './support/file-state.js';
 
 const states = ['file', 'directory', 'absent', 'link', 'hard', 'touch'] as const;
 type Wanted = (typeof states)[number];
@@ -110,7 +111,6 @@ export default defineModule({
     const afterObj: Record<string, unknown> = { path, state: after, ...change?.after, ...(newAttrs?.mode ? { mode: newAttrs.mode } : {}) };
     if (want === 'link' || want === 'hard') afterObj.src = p.src;
     if (recurseCount) afterObj.recursed_entries = recurseCount;
-    const diff = changed ? [{ label: path, before, after: afterObj }] : [];
 
     const result = {
       path,
@@ -122,24 +122,21 @@ export default defineModule({
     };
     const attributes = change ?? newAttrs;
     const effectState = want === 'absent' ? 'absent' : want === 'directory' ? 'directory' : want === 'link' ? 'link' : 'file';
+    if (!changed) return { changed: false, summary: `${path} is ${after}`, result };
     return {
-      changed,
-      ...(changed
-        ? {
-            effects: [
-              {
-                path,
-                state: effectState,
-                ...(want === 'touch' && !info ? { content: '' } : {}),
-                ...(want === 'link' && p.src !== undefined ? { src: p.src } : {}),
-                ...(newAttrs ?? {}),
-                ...(change?.after ?? {}),
-              },
-            ],
-          }
-        : {}),
-      summary: changed ? `${path}: ${current} → ${after}${change ? ` (${Object.keys(change.after).join(', ')})` : ''}` : `${path} is ${after}`,
-      diff,
+      changed: true,
+      effects: [
+        {
+          path,
+          state: effectState,
+          ...(want === 'touch' && !info ? { content: '' } : {}),
+          ...(want === 'link' && p.src !== undefined ? { src: p.src } : {}),
+          ...(newAttrs ?? {}),
+          ...(change?.after ?? {}),
+        },
+      ],
+      summary: `${path}: ${current} → ${after}${change ? ` (${Object.keys(change.after).join(', ')})` : ''}`,
+      diff: [{ label: path, before, after: afterObj }],
       result,
       state: {
         path,
@@ -153,7 +150,6 @@ export default defineModule({
   },
   async apply(ctx, plan) {
     const s = plan.state;
-    if (!s) return;
     for (const c of s.commands) await runOrFail(ctx, c, c);
     if (s.attributes) await applyAttributes(ctx, s.path, s.attributes, { recurse: s.recurse, isLink: s.isLink });
     if (s.removed) return;
@@ -178,7 +174,7 @@ async function planLink(ctx: HostContext, path: string, info: FileInfo | null, s
   const srcPath = kind === 'link' && !src.startsWith('/') ? `${parentDir(path)}/${src}` : src;
   if (kind === 'link' && info?.type === 'link' && info.linkTarget === src) return [];
   if (kind === 'hard' && info) {
-    const [a, b] = [await inodeOf(ctx, path), await inodeOf(ctx, src)];
+    const [a, b] = [await ctx.probe(fileIdentity, path), await ctx.probe(fileIdentity, src)];
     if (a !== null && a === b) return [];
   }
   const srcExists = (await ctx.stat(srcPath, { follow: true }).catch(() => null)) !== null;
@@ -189,7 +185,7 @@ async function planLink(ctx: HostContext, path: string, info: FileInfo | null, s
   if (!info || info.type === 'link') return [create];
   if (!force) throw new ModuleFailure(`refusing to convert from ${info.type} to ${kind === 'link' ? 'symlink' : 'hard link'} for ${path}`, { path });
   if (info.type === 'directory') {
-    if (!(await isEmptyDir(ctx, path))) throw new ModuleFailure(`the directory ${path} is not empty, refusing to convert it`, { path });
+    if (!(await ctx.probe(directoryEmpty, path))) throw new ModuleFailure(`the directory ${path} is not empty, refusing to convert it`, { path });
     return [sh`rmdir ${path}`, create];
   }
   return [create];

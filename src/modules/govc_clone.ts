@@ -146,11 +146,13 @@ export default defineModule({
         ...(x.action.kind === 'clone' ? {} : { before: settingsBefore(x.action.vm) }),
         after: settingsAfter(x, source),
       }));
+      const result = { vms: plans.map(resultOf) };
+      if (!changing.length) return { changed: false, summary: `${plans.length} VM(s) as wanted${drifts.length ? ` (${drifts.length} with drift reported)` : ''}`, result };
       return {
-        changed: changing.length > 0,
-        summary: changing.length > 0 ? changing.map(describeAction).join('; ') : `${plans.length} VM(s) as wanted${drifts.length ? ` (${drifts.length} with drift reported)` : ''}`,
+        changed: true,
+        summary: changing.map(describeAction).join('; '),
         diff,
-        result: { vms: plans.map(resultOf) },
+        result,
         state: { dc, plans, ...(prep ? { prep } : {}) },
       };
     } catch (e) {
@@ -159,7 +161,7 @@ export default defineModule({
   },
   async apply(ctx, plan, p) {
     const vim = new VimClient(await ctx.http(), p.sdk_path);
-    const { plans, prep } = plan.state!;
+    const { plans, prep } = plan.state;
     const limit = pLimit(p.parallel);
     // every VM's tasks run to their end before the task reports, so nothing is left running unobserved
     const settled = await Promise.allSettled(

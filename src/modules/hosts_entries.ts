@@ -13,7 +13,8 @@
  * short. The result says which way was taken (`written_in_place`).
  */
 import { randomBytes } from 'node:crypto';
-import { defineModule, ModuleFailure, sh, Type, type HostContext, type Plan } from '../engine/module.js';
+import { defineModule, ModuleFailure, sh, Type, type Plan } from '../engine/module.js';
+import { isMountPoint } from './probes/files.js';
 import { contentDiff, sha256 } from './support/content-diff.js';
 import { statDest } from './support/content-write.js';
 import { parentDir, baseName, runOrFail } from './support/host-commands.js';
@@ -51,13 +52,6 @@ interface State {
   readonly content: string;
 }
 
-/** Whether `path` is a mount point of its own (a bind-mounted file), from /proc/self/mountinfo. */
-async function isMountPoint(ctx: HostContext, path: string): Promise<boolean> {
-  const escaped = path.replace(/\\/g, '\\134').replace(/ /g, '\\040').replace(/\t/g, '\\011').replace(/\n/g, '\\012');
-  const r = await ctx.probe(sh`awk -v p=${escaped.replace(/\\/g, '\\\\')} '$5 == p { f = 1 } END { exit !f }' /proc/self/mountinfo`);
-  return r.exitCode === 0;
-}
-
 export default defineModule({
   name: 'hosts_entries',
   description: 'Manages /etc/hosts lines for cluster nodes and names (one line per IP, stale lines for a name replaced).',
@@ -71,19 +65,19 @@ export default defineModule({
     const after = editHosts(before ?? '', entries, present);
     const changed = before === null ? present : after !== before;
     const names = entries.flatMap((e) => e.names);
+    if (!changed) return { changed: false, summary: `${path} already as wanted`, result: { path, names } };
     return {
-      changed,
-      summary: changed ? `${before === null ? 'create' : 'update'} ${path}: ${present ? 'set' : 'remove'} ${names.join(', ')}` : `${path} already as wanted`,
-      diff: changed ? [contentDiff(path, before === null ? null : Buffer.from(before), Buffer.from(after))] : [],
+      changed: true,
+      summary: `${before === null ? 'create' : 'update'} ${path}: ${present ? 'set' : 'remove'} ${names.join(', ')}`,
+      diff: [contentDiff(path, before === null ? null : Buffer.from(before), Buffer.from(after))],
       result: { path, names },
       state: { path, content: after },
-      ...(changed ? { effects: [{ path, state: 'file' as const, content: after }] } : {}),
+      effects: [{ path, state: 'file' as const, content: after }],
     };
   },
   async apply(ctx, plan) {
     const s = plan.state;
-    if (!s) return;
-    if (!(await isMountPoint(ctx, s.path))) {
+    if (!(await ctx.probe(isMountPoint, s.path))) {
       await ctx.writeFile(s.path, s.content);
       return { result: { written_in_place: false } };
     }

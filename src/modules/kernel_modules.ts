@@ -12,7 +12,7 @@ import { defineModule, ModuleFailure, sh, Type, type Diff, type Plan } from '../
 import { contentDiff } from './support/content-diff.js';
 import { statDest } from './support/content-write.js';
 import { runOrFail } from './support/host-commands.js';
-import { canonical, parseStatus, statusProbe, type ModuleStatus } from './support/kernel-module-probe.js';
+import { canonical, kernelModuleStatus, type ModuleStatus } from './support/kernel-module-probe.js';
 import { splitLines, stripEol, endsWithEol } from './support/text-lines.js';
 
 const MODULE = '^[A-Za-z0-9_-]+$';
@@ -73,12 +73,11 @@ export default defineModule({
 
     const status = new Map<string, ModuleStatus>();
     if (present) {
-      const r = await ctx.probe(statusProbe(modules));
-      const found = parseStatus(r.stdout);
+      const found = await ctx.probe(kernelModuleStatus, modules);
       const missing: string[] = [];
       for (const m of modules) {
         const s = found.get(m);
-        if (!s) throw new ModuleFailure(`cannot tell whether kernel module ${m} is loaded: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`}`, { name: m });
+        if (!s) continue; // the probe fails for a module it said nothing about
         if (s.status === 'missing') missing.push(`${m}${s.message ? ` (${s.message})` : ''}`);
         status.set(m, s.status);
       }
@@ -96,18 +95,19 @@ export default defineModule({
       diff.push({ label: 'kernel modules', before: Object.fromEntries(load.map((m) => [m, 'not loaded'])), after: Object.fromEntries(load.map((m) => [m, 'loaded'])) });
     }
     const what = [load.length ? `modprobe ${load.join(', ')}` : '', fileChanged ? `${before === null ? 'create' : 'update'} ${path}` : ''].filter(Boolean);
+    const result = { path, modules: Object.fromEntries(modules.map((m) => [m, status.get(m) ?? 'absent'])) };
+    if (!changed) return { changed: false, summary: `${modules.join(', ')} already as wanted`, result };
     return {
-      changed,
-      summary: changed ? what.join(' and ') : `${modules.join(', ')} already as wanted`,
+      changed: true,
+      summary: what.join(' and '),
       diff,
-      result: { path, modules: Object.fromEntries(modules.map((m) => [m, status.get(m) ?? 'absent'])) },
+      result,
       state: { path, content: fileChanged ? after : null, load },
       ...(fileChanged ? { effects: [{ path, state: 'file' as const, content: after }] } : {}),
     };
   },
   async apply(ctx, plan) {
     const s = plan.state;
-    if (!s) return;
     for (const m of s.load) await runOrFail(ctx, sh`modprobe -- ${m}`, `modprobe ${m}`);
     if (s.content !== null) await ctx.writeFile(s.path, s.content);
   },

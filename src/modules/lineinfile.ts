@@ -5,9 +5,9 @@
  * is inserted per insertafter/insertbefore (default: end of file); with
  * `backrefs` and no match nothing changes.
  */
-import { defineModule, Type } from '../engine/module.js';
+import { defineModule, Type, type Plan } from '../engine/module.js';
 import { attributeParams, backupParam, mutuallyExclusive, requiredOneOf, validateParam } from './support/schema.js';
-import { applyContentWrite } from './support/content-write.js';
+import { applyContentWrite, type ContentWriteState } from './support/content-write.js';
 import { planTextWrite, readTextFile } from './support/text-edit.js';
 import { presentLines, absentLines, type LineEdit } from './support/line-edit.js';
 
@@ -58,11 +58,10 @@ export default defineModule({
   name: 'lineinfile',
   description: 'Ensures a particular line is in a text file (or not), replacing a matched line, with Ansible\'s lineinfile semantics.',
   params,
-  async check(ctx, p) {
+  async check(ctx, p): Promise<Plan<ContentWriteState>> {
     const path = p.path ?? p.dest ?? p.destfile ?? p.name ?? '';
     const file = await readTextFile(ctx, path, { create: p.create && p.state === 'present', mustExist: p.state === 'present' });
-    const unchanged = { changed: false, summary: `${path}: file not present`, result: { path, msg: 'file not present' } };
-    if (file.text === null && p.state === 'absent') return unchanged;
+    if (file.text === null && p.state === 'absent') return { changed: false, summary: `${path}: file not present`, result: { path, msg: 'file not present' } };
     const edit: LineEdit =
       p.state === 'present'
         ? presentLines(file.text ?? '', {
@@ -80,7 +79,6 @@ export default defineModule({
     return { ...plan, result: { ...plan.result, path: file.path, ...(edit.found !== undefined ? { found: edit.found } : {}) } };
   },
   async apply(ctx, plan) {
-    if (!plan.state) return;
     const out = await applyContentWrite(ctx, plan.state);
     return { result: { ...out, ...(out.backup_file ? { backup: out.backup_file } : {}) } };
   },

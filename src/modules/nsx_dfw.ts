@@ -17,7 +17,8 @@ import { readCurrentDfw } from './support/nsx/dfw-read.js';
 import { kubernetesPreset, mergeSpec } from './support/nsx/k8s-preset.js';
 
 interface State {
-  readonly body: Record<string, unknown> | null;
+  /** the hierarchical PATCH /infra body check computed */
+  readonly body: Record<string, unknown>;
 }
 
 function desiredFrom(p: DfwParams): DesiredDfw {
@@ -46,17 +47,19 @@ export default defineModule({
   async check(ctx, p): Promise<Plan<State>> {
     const desired = desiredFrom(p);
     const plan = await planFrom(await ctx.http(), desired, p.prune);
+    const result = { changes: plan.changes.map(changeResult), ...(desired.policy ? { policy: String(desired.policy['id']) } : {}) };
+    if (plan.body === null) return { changed: false, summary: describeChanges(plan.changes), result };
     return {
-      changed: plan.body !== null,
+      changed: true,
       summary: describeChanges(plan.changes),
       diff: plan.changes.map((c) => ({ label: `${c.action} ${c.kind} ${c.id}${c.fields ? ` (${c.fields.join(', ')})` : ''}`, before: c.before, after: c.after })),
-      result: { changes: plan.changes.map(changeResult), ...(desired.policy ? { policy: String(desired.policy['id']) } : {}) },
+      result,
       state: { body: plan.body },
     };
   },
   async apply(ctx, plan, p) {
     const http = await ctx.http();
     const desired = desiredFrom(p);
-    return patchInfraUntilApplied(ctx, http, plan.state?.body, async () => (await planFrom(http, desired, p.prune)).body);
+    return patchInfraUntilApplied(ctx, http, plan.state.body, async () => (await planFrom(http, desired, p.prune)).body);
   },
 });

@@ -94,11 +94,13 @@ export default defineModule({
       const changing = plans.filter((x) => x.add.length);
       for (const x of changing) ctx.warn(bindingWarning(x));
       const added = changing.reduce((n, x) => n + x.add.length, 0);
+      const result = { ports: plans.map((x) => ({ port: x.port, name: x.name, mac: x.mac, added: x.add.map((b) => b.ip_address), bindings: x.after.length })) };
+      if (!changing.length) return { changed: false, summary: `ports of ${p.segment} already allow the addresses`, result };
       return {
-        changed: changing.length > 0,
-        summary: changing.length ? `add ${added} address bindings on ${changing.length} port${changing.length === 1 ? '' : 's'} of ${p.segment}` : `ports of ${p.segment} already allow the addresses`,
+        changed: true,
+        summary: `add ${added} address bindings on ${changing.length} port${changing.length === 1 ? '' : 's'} of ${p.segment}`,
         diff: changing.map((x) => ({ label: `port ${x.name} (${x.port}) address_bindings`, before: { address_bindings: x.before }, after: { address_bindings: x.after } })),
-        result: { ports: plans.map((x) => ({ port: x.port, name: x.name, mac: x.mac, added: x.add.map((b) => b.ip_address), bindings: x.after.length })) },
+        result,
         state: { body: bindingsBody(p.segment, plans) },
       };
     }
@@ -108,16 +110,18 @@ export default defineModule({
       ...(plan.profileChange ? [{ label: `spoofguard profile ${p.profile_id}`, before: plan.profileChange.before, after: plan.profileChange.after }] : []),
       ...(plan.mapChange ? [{ label: `segment ${p.segment} binding map ${String(plan.map['id'])}`, before: plan.mapChange.before, after: plan.mapChange.after }] : []),
     ];
+    const result = { profile: nsxPath.spoofguardProfile(p.profile_id), binding_map: String(plan.map['id']) };
+    if (plan.body === null) return { changed: false, summary: `segment ${p.segment} already uses profile ${p.profile_id}`, result };
     return {
-      changed: plan.body !== null,
-      summary: plan.body ? diff.map((d) => `${d.before ? 'update' : 'create'} ${d.label}`).join('; ') : `segment ${p.segment} already uses profile ${p.profile_id}`,
+      changed: true,
+      summary: diff.map((d) => `${d.before ? 'update' : 'create'} ${d.label}`).join('; '),
       diff,
-      result: { profile: nsxPath.spoofguardProfile(p.profile_id), binding_map: String(plan.map['id']) },
+      result,
       state: { body: plan.body },
     };
   },
   async apply(ctx, plan, p) {
     const http = await ctx.http();
-    return patchInfraUntilApplied(ctx, http, plan.state?.body, () => bodyFor(http, p));
+    return patchInfraUntilApplied(ctx, http, plan.state.body, () => bodyFor(http, p));
   },
 });

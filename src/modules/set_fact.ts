@@ -20,6 +20,7 @@ export default defineModule({
   description: 'Sets host variables (facts) from the given key/value pairs.',
   params,
   controllerOnly: true,
+  setsFacts: 'param-keys',
   async check(_ctx, p) {
     const facts: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(p)) {

@@ -34,7 +34,6 @@ export default defineModule({
   },
   async apply(ctx, plan, given) {
     const p = withInlineParams(given, SHELL_INLINE);
-    if (!plan.state) throw new ModuleFailure('shell: plan without a command', {});
     return { result: await runPlannedCommand(ctx, plan.state, stdinText(p.stdin, p.stdin_add_newline)) };
   },
 });

@@ -5,7 +5,7 @@
  * to compare with checksums Ansible registered).
  */
 import { defineModule, sh, Type, type FileInfo, type HostContext } from '../engine/module.js';
-import { probeOrFail } from './support/host-commands.js';
+import { fileDigest, pathExists, resolvedPath } from './probes/files.js';
 
 const algorithms = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
 
@@ -47,13 +47,13 @@ export default defineModule({
     };
     if (info.type === 'link') {
       stat.lnk_target = info.linkTarget ?? '';
-      stat.lnk_source = await probeOrFail(ctx, sh`readlink -f ${p.path}`, `resolving ${p.path}`);
+      stat.lnk_source = await ctx.probe(resolvedPath, p.path);
     }
     if (p.get_checksum && info.type === 'file') {
       stat.checksum =
         p.checksum_algorithm === 'sha256' && info.checksum
           ? info.checksum
-          : (await probeOrFail(ctx, `${p.checksum_algorithm}sum ${sh`${p.path}`}`, `checksum of ${p.path}`)).split(' ')[0];
+          : await ctx.probe(fileDigest, { algorithm: p.checksum_algorithm, path: p.path });
     }
     return { changed: false, summary: `${p.path}: ${info.type}`, result: { stat } };
   },
@@ -64,7 +64,7 @@ async function statPath(ctx: HostContext, path: string, follow: boolean): Promis
   const info = await ctx.stat(path, { checksum: true });
   if (!info || info.type !== 'link' || !follow) return info;
   // `test -e` follows links: false for a dangling one (the core's stat command does not report that case)
-  if ((await ctx.probe(sh`test -e ${path}`)).exitCode !== 0) return null;
+  if (!(await ctx.probe(pathExists, path))) return null;
   const target = await ctx.stat(path, { checksum: true, follow: true });
   return target ? { ...target, path } : null;
 }

@@ -9,7 +9,9 @@
  * Order: swapoff, then masks, then fstab (written atomically, last), so a
  * failure leaves fstab as it was and a rerun finishes the job.
  */
-import { defineModule, ModuleFailure, sh, Type, type Diff, type HostContext, type Plan } from '../engine/module.js';
+import { defineModule, defineProbe, ModuleFailure, sh, Type, type Diff, type HostContext, type Plan } from '../engine/module.js';
+import { stdoutOf } from './probes/failure.js';
+import { maskedUnits, swapUnitNames } from './probes/systemd.js';
 import { contentDiff } from './support/content-diff.js';
 import { runOrFail } from './support/host-commands.js';
 import { activeSwaps, commentSwapLines, swapUnitPath } from './support/swap-state.js';
@@ -30,7 +32,7 @@ interface State {
   readonly fstabContent: string | null;
 }
 
-const PROBE = [
+const SWAP_STATE_SCRIPT = [
   'cat /proc/swaps',
   'echo --systemd--',
   'if [ -d /run/systemd/system ]; then echo yes',
@@ -40,6 +42,20 @@ const PROBE = [
   'systemctl list-unit-files --type swap --plain --no-legend --no-pager; fi',
   'true', // list-unit-files exits 1 when it lists nothing
 ].join('; ');
+
+/** Active swap areas, whether systemd runs, and the swap units it knows (loaded and unit files). */
+export const swapState = defineProbe({
+  name: 'swap.state',
+  command: () => SWAP_STATE_SCRIPT,
+  parse: (r) => {
+    const out = stdoutOf('reading the swap state', r);
+    return {
+      active: activeSwaps(out.slice(0, out.indexOf('--systemd--'))),
+      systemd: section(out, 'systemd').startsWith('yes'),
+      units: [...firstFields(section(out, 'units')), ...firstFields(section(out, 'files'))],
+    };
+  },
+});
 
 function section(out: string, name: string): string {
   const start = out.indexOf(`--${name}--\n`);
@@ -52,23 +68,13 @@ function section(out: string, name: string): string {
 const firstFields = (text: string): string[] => text.split('\n').map((l) => l.trim().split(/\s+/)[0] ?? '').filter((u) => u.endsWith('.swap'));
 
 /** The swap units to mask: known to systemd or generated from the fstab lines, and not masked yet. */
-async function unitsToMask(ctx: HostContext, probeOut: string, devices: readonly string[]): Promise<string[]> {
-  const units = new Set([...firstFields(section(probeOut, 'units')), ...firstFields(section(probeOut, 'files'))]);
-  if (devices.length) {
-    const r = await ctx.probe(sh`systemd-escape -p --suffix=swap -- ${devices.map(swapUnitPath)}`);
-    if (r.exitCode !== 0) throw new ModuleFailure(`systemd-escape failed: ${r.stderr.trim()}`, {});
-    for (const u of r.stdout.trim().split(/\s+/)) if (u) units.add(u);
-  }
+async function unitsToMask(ctx: HostContext, known: readonly string[], devices: readonly string[]): Promise<string[]> {
+  const units = new Set(known);
+  if (devices.length) for (const u of await ctx.probe(swapUnitNames, devices.map(swapUnitPath))) units.add(u);
   if (!units.size) return [];
   const names = [...units].sort();
-  const r = await ctx.probe(sh`systemctl show --no-pager -p Id,LoadState -- ${names}`);
-  if (r.exitCode !== 0) throw new ModuleFailure(`systemctl show failed: ${r.stderr.trim()}`, {});
-  const masked = new Set<string>();
-  for (const block of r.stdout.split(/\n\s*\n/)) {
-    const id = /^Id=(.*)$/m.exec(block)?.[1];
-    if (id && /^LoadState=masked$/m.test(block)) masked.add(id);
-  }
-  // systemctl show prints the blocks in the order asked; a unit with no file shows Id= its name
+  // a unit with no file shows Id= its name, so every name asked gets a block
+  const masked = await ctx.probe(maskedUnits, names);
   return names.filter((u) => !masked.has(u));
 }
 
@@ -77,15 +83,12 @@ export default defineModule({
   description: 'Turns swap off now and across reboots: swapoff -a, fstab swap lines commented out, systemd swap units masked.',
   params,
   async check(ctx, p): Promise<Plan<State>> {
-    const r = await ctx.probe(PROBE);
-    if (r.exitCode !== 0) throw new ModuleFailure(`reading the swap state failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, {});
-    const active = activeSwaps(r.stdout.slice(0, r.stdout.indexOf('--systemd--')));
-    const systemd = section(r.stdout, 'systemd').startsWith('yes');
+    const { active, systemd, units } = await ctx.probe(swapState);
     const buf = await ctx.readFile(p.fstab);
     const before = buf === null ? null : buf.toString('utf8');
     const edited = commentSwapLines(before ?? '');
     const fstabChanged = before !== null && edited.text !== before;
-    const mask = systemd && p.mask_units ? await unitsToMask(ctx, r.stdout, edited.devices) : [];
+    const mask = systemd && p.mask_units ? await unitsToMask(ctx, units, edited.devices) : [];
 
     const changed = active.length > 0 || mask.length > 0 || fstabChanged;
     const diff: Diff[] = [];
@@ -98,18 +101,19 @@ export default defineModule({
       });
     }
     const what = [active.length ? `swapoff ${active.join(', ')}` : '', mask.length ? `mask ${mask.join(', ')}` : '', fstabChanged ? `comment out ${edited.devices.join(', ')} in ${p.fstab}` : ''];
+    const result = { active_before: active, masked: mask, commented: fstabChanged ? edited.devices : [] };
+    if (!changed) return { changed: false, summary: 'swap is off and stays off', result };
     return {
-      changed,
-      summary: changed ? what.filter(Boolean).join(', ') : 'swap is off and stays off',
+      changed: true,
+      summary: what.filter(Boolean).join(', '),
       diff,
-      result: { active_before: active, masked: mask, commented: fstabChanged ? edited.devices : [] },
+      result,
       state: { swapoff: active.length > 0, mask, fstab: p.fstab, fstabContent: fstabChanged ? edited.text : null },
       ...(fstabChanged ? { effects: [{ path: p.fstab, state: 'file' as const, content: edited.text }] } : {}),
     };
   },
   async apply(ctx, plan) {
     const s = plan.state;
-    if (!s) return;
     if (s.swapoff) await runOrFail(ctx, 'swapoff -a', 'swapoff -a');
     if (s.mask.length) {
       const r = await ctx.run(sh`systemctl mask -- ${s.mask}`);

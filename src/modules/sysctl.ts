@@ -7,7 +7,7 @@
  * Live values are written before the file, and the file is written only when
  * every live write succeeded: a refused value leaves the file as it was.
  */
-import { defineModule, ModuleFailure, sh, Type, type Diff, type HostContext, type Plan } from '../engine/module.js';
+import { defineModule, defineProbe, ModuleFailure, sh, Type, type Diff, type Plan } from '../engine/module.js';
 import { contentDiff } from './support/content-diff.js';
 import { statDest } from './support/content-write.js';
 import { runOrFail } from './support/host-commands.js';
@@ -83,20 +83,24 @@ function wantedKeys(p: Params): { key: string; value: string }[] {
   return out;
 }
 
-/** One probe for all keys: whether the /proc/sys path exists, is writable, and its value. */
-async function readLive(ctx: HostContext, keys: readonly string[]): Promise<LiveValue[]> {
-  if (!keys.length) return [];
-  const paths = keys.map((k) => procPath(k.replace(/^-/, '')));
-  const script = `for p do if [ -f "$p" ]; then if [ -w "$p" ]; then w=w; else w=r; fi; printf '%s:' "$w"; tr '\\n' ' ' < "$p"; echo; else echo -; fi; done`;
-  const r = await ctx.probe(sh`sh -c ${script} sh ${paths}`);
-  const lines = r.stdout.split('\n');
-  if (r.exitCode !== 0 || lines.length < keys.length) throw new ModuleFailure(`reading /proc/sys failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, {});
-  return keys.map((key, i) => {
-    const line = lines[i] ?? '-';
-    const path = paths[i] ?? '';
-    return line === '-' ? { key, path, current: null, writable: false } : { key, path, current: normalizeValue(line.slice(2)), writable: line.startsWith('w') };
-  });
-}
+const LIVE_SCRIPT = `for p do if [ -f "$p" ]; then if [ -w "$p" ]; then w=w; else w=r; fi; printf '%s:' "$w"; tr '\\n' ' ' < "$p"; echo; else echo -; fi; done`;
+const livePaths = (keys: readonly string[]): string[] => keys.map((k) => procPath(k.replace(/^-/, '')));
+
+/** One probe for all keys: whether each /proc/sys path exists, is writable, and its value. */
+export const sysctlLive = defineProbe({
+  name: 'sysctl.live',
+  command: (keys: readonly string[]) => sh`sh -c ${LIVE_SCRIPT} sh ${livePaths(keys)}`,
+  parse: (r, keys): LiveValue[] => {
+    const lines = r.stdout.split('\n');
+    if (r.exitCode !== 0 || lines.length < keys.length) throw new ModuleFailure(`reading /proc/sys failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, {});
+    const paths = livePaths(keys);
+    return keys.map((key, i) => {
+      const line = lines[i] ?? '-';
+      const path = paths[i] ?? '';
+      return line === '-' ? { key, path, current: null, writable: false } : { key, path, current: normalizeValue(line.slice(2)), writable: line.startsWith('w') };
+    });
+  },
+});
 
 export default defineModule({
   name: 'sysctl',
@@ -112,7 +116,7 @@ export default defineModule({
     const after = editSysctlFile(before ?? '', edits);
     const fileChanged = before === null ? present : after !== before;
 
-    const live = present && p.reload ? await readLive(ctx, wanted.map((w) => w.key)) : [];
+    const live = present && p.reload && wanted.length ? await ctx.probe(sysctlLive, wanted.map((w) => w.key)) : [];
     const liveChanges: { key: string; path: string; value: string; from: string }[] = [];
     for (const [i, l] of live.entries()) {
       const want = wanted[i]!.value;
@@ -141,18 +145,19 @@ export default defineModule({
       });
     }
     const what = [fileChanged ? `${before === null ? 'create' : 'update'} ${file}` : '', liveChanges.length ? `set ${liveChanges.map((c) => `${c.key}=${c.value}`).join(', ')}` : ''].filter(Boolean);
+    const result = { sysctl_file: file, keys: Object.fromEntries(wanted.map((w) => [w.key, present ? w.value : null])), live_changed: liveChanges.map((c) => c.key) };
+    if (!changed) return { changed: false, summary: `${wanted.map((w) => w.key).join(', ')} already as wanted`, result };
     return {
-      changed,
-      summary: changed ? what.join(' and ') : `${wanted.map((w) => w.key).join(', ')} already as wanted`,
+      changed: true,
+      summary: what.join(' and '),
       diff,
-      result: { sysctl_file: file, keys: Object.fromEntries(wanted.map((w) => [w.key, present ? w.value : null])), live_changed: liveChanges.map((c) => c.key) },
+      result,
       state: { file, content: fileChanged ? after : null, live: liveChanges.map(({ key, path, value }) => ({ key, path, value })) },
       ...(fileChanged ? { effects: [{ path: file, state: 'file' as const, content: after }] } : {}),
     };
   },
   async apply(ctx, plan) {
     const s = plan.state;
-    if (!s) return;
     for (const l of s.live) {
       const r = await ctx.run(sh`printf '%s\n' ${l.value} > ${l.path}`);
       if (r.exitCode !== 0) throw new ModuleFailure(`sysctl key ${l.key}: the kernel refused ${l.value}: ${r.stderr.trim().replace(/^(\S*sh: \d+: )?(printf: )*/, '') || `exit ${r.exitCode}`}`, { name: l.key, rc: r.exitCode });

@@ -11,7 +11,8 @@
  * that says "no change" would never be applied.
  */
 import { defineModule, ModuleFailure, sh, Type, type HostContext, type Plan } from '../engine/module.js';
-import { isNotFound, parseShow, planUnit, SHOW_PROPERTIES, UnitPlanError, type UnitAction, type UnitStatus } from './support/systemd-unit.js';
+import { unitProperties } from './probes/systemd.js';
+import { isNotFound, planUnit, SHOW_PROPERTIES, UnitPlanError, type UnitAction, type UnitStatus } from './support/systemd-unit.js';
 
 const params = Type.Object(
   {
@@ -56,17 +57,18 @@ export default defineModule({
       throw e;
     }
     const commands = unitPlan.actions.map((a) => actionCommand(a, p.name));
-    const changed = unitPlan.actions.length > 0;
+    const result = { ...(p.name ? { name: p.name, status } : {}), ...(p.state ? { state: p.state } : {}), ...(p.enabled !== undefined ? { enabled: p.enabled } : {}) };
+    if (unitPlan.actions.length === 0) return { changed: false, summary: `${p.name} already as wanted`, result };
     return {
-      changed,
-      summary: changed ? `${unitPlan.actions.join(', ')}${p.name ? ` ${p.name}` : ''}` : `${p.name} already as wanted`,
-      diff: changed && p.name ? [{ label: p.name, before: unitPlan.before, after: unitPlan.after }] : [],
-      result: { ...(p.name ? { name: p.name, status } : {}), ...(p.state ? { state: p.state } : {}), ...(p.enabled !== undefined ? { enabled: p.enabled } : {}) },
+      changed: true,
+      summary: `${unitPlan.actions.join(', ')}${p.name ? ` ${p.name}` : ''}`,
+      diff: p.name ? [{ label: p.name, before: unitPlan.before, after: unitPlan.after }] : [],
+      result,
       state: { commands },
     };
   },
   async apply(ctx, plan, p) {
-    for (const cmd of plan.state?.commands ?? []) {
+    for (const cmd of plan.state.commands) {
       const r = await ctx.run(cmd);
       if (r.exitCode !== 0) {
         throw new ModuleFailure(`Unable to ${cmd.replace(/^systemctl /, '')}: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`}`, { name: p.name, rc: r.exitCode, changed: true });
@@ -77,10 +79,8 @@ export default defineModule({
 });
 
 async function readStatus(ctx: HostContext, name: string): Promise<UnitStatus> {
-  const r = await ctx.probe(sh`systemctl show ${name} --no-pager -p ${SHOW_PROPERTIES.join(',')}`);
-  if (r.exitCode !== 0) throw new ModuleFailure(`systemctl show ${name} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, { name, rc: r.exitCode });
-  const status = parseShow(r.stdout);
-  if (!status.LoadState) throw new ModuleFailure(`systemctl show ${name} gave no unit state: ${r.stdout.trim() || r.stderr.trim()}`, { name });
+  const status = await ctx.probe(unitProperties, { unit: name, properties: SHOW_PROPERTIES });
+  if (!status.LoadState) throw new ModuleFailure(`systemctl show ${name} gave no unit state`, { name });
   if (isNotFound(status) && (await unitFileExists(ctx, name))) {
     // a unit file systemd has not loaded yet (just written, or predicted by an earlier task under --check):
     // a new unit, stopped and disabled, that a daemon-reload will load

@@ -3,11 +3,11 @@
  * host's variables and puts the result at `dest`, exactly as copy puts
  * content (same checksum idempotency, attributes, backup and validate).
  */
-import { defineModule, ModuleFailure, Type } from '../engine/module.js';
+import { defineModule, ModuleFailure, Type, type Plan } from '../engine/module.js';
 import { TsplayError } from '../engine/errors.js';
 import { readFile } from 'node:fs/promises';
 import { attributeParams, backupParam, validateParam } from './support/schema.js';
-import { applyFileSet, planFileSet } from './support/file-set.js';
+import { applyFileSet, planFileSet, type FileSetState } from './support/file-set.js';
 import { resolveSource } from './support/controller-source.js';
 import { destFor } from './support/dest-path.js';
 
@@ -28,7 +28,7 @@ export default defineModule({
   name: 'template',
   description: 'Renders a Handlebars template with the host\'s variables and writes it to the host, idempotent by checksum.',
   params,
-  async check(ctx, p) {
+  async check(ctx, p): Promise<Plan<FileSetState>> {
     const local = resolveSource(ctx, p.src, 'templates');
     const text = (await readFile(local)).toString('utf8');
     let rendered: string;
@@ -45,6 +45,6 @@ export default defineModule({
     return { ...plan, result: { ...plan.result, src: p.src } };
   },
   async apply(ctx, plan) {
-    return { result: await applyFileSet(ctx, plan.state ?? { mkdirs: [], files: [] }, true) };
+    return { result: await applyFileSet(ctx, plan.state, true) };
   },
 });

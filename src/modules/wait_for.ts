@@ -7,7 +7,7 @@
  */
 import { setTimeout as delayMs } from 'node:timers/promises';
 import { defineModule, ModuleFailure, Type, type HostContext } from '../engine/module.js';
-import { parsePortPoll, portPollCommand, type PortProbeMethod } from './support/cmd-wait-probe.js';
+import { portState, type PortProbeMethod } from './support/cmd-wait-probe.js';
 import { mutuallyExclusive } from './support/schema.js';
 
 const params = Type.Object(
@@ -69,8 +69,7 @@ function base(p: Params): Record<string, unknown> {
 }
 
 async function pollPort(ctx: HostContext, host: string, port: number, wanted: Wanted): Promise<Poll> {
-  const r = await ctx.probe(portPollCommand(host, port));
-  const poll = parsePortPoll(r.stdout);
+  const poll = await ctx.probe(portState, { host, port });
   if (poll.state === 'none') throw new ModuleFailure('wait_for: no way to test a port on this host (no /proc/net/tcp for a local address, no nc, no python3)', { port });
   const method: PortProbeMethod = poll.method;
   return { done: (poll.state === 'open') === (wanted === 'up'), extra: { probe: method } };

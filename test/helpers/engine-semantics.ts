@@ -8,7 +8,7 @@ import type { ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/m
 import { controllerFiles } from '../../src/engine/run/controller-files.js';
 import type { HostContextOptions } from '../../src/engine/run/host-context.js';
 import type { Connection } from '../../src/engine/transport/transport.js';
-import { checkThenApply, strictRender, validateParams } from './module-harness.js';
+import { checkThenApply, engineEvaluators, validateParams } from './module-harness.js';
 
 export interface ConnRunOutcome<S> {
   readonly changed: boolean;
@@ -40,7 +40,7 @@ export async function runModuleOn<P extends TSchema, S>(
     // as if an earlier task of a --check run had predicted a change on this host
     ...(opts.earlierChangesPredicted ? { earlierChangesPredicted: true } : {}),
     controller: controllerFiles({ playbookDir: process.cwd() }),
-    render: strictRender(vars),
+    ...engineEvaluators(vars),
     warn: (m) => warnings.push(m),
     debug: (m) => {
       if (m.startsWith('exec: ')) commands.push(m.slice(6));

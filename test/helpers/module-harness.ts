@@ -9,14 +9,16 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, lstat, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import Handlebars from 'handlebars';
 import { onTestFinished } from 'vitest';
-import type { ApplyOutcome, ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/module.js';
-import { UndefinedVariableError } from '../../src/engine/errors.js';
+import type { AnyModule, ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/module.js';
+import { TsplayError } from '../../src/engine/errors.js';
+import { ConditionEvaluator } from '../../src/engine/expr/conditions.js';
 import { controllerFiles } from '../../src/engine/run/controller-files.js';
-import { createApplyContext, createHostContext, type HostContextOptions } from '../../src/engine/run/host-context.js';
+import type { HostContextOptions } from '../../src/engine/run/host-context.js';
+import { planAndApply } from '../../src/engine/run/plan-apply.js';
+import { Templar } from '../../src/engine/template/templar.js';
 import { LocalConnection } from '../../src/engine/transport/local.js';
+import { ModuleParams } from '../../src/engine/validate/module-params.js';
 
 export interface RunOptions {
   readonly check?: boolean;
@@ -34,36 +36,38 @@ export interface RunOutcome<S> {
   readonly warnings: readonly string[];
 }
 
-/** Parameters rejected by a module's schema. */
+/** Parameters the engine's validation rejects; the message is the one a user sees. */
 export class InvalidParams extends Error {
   readonly code = 'E_INVALID_PARAMS';
   constructor(
     readonly module: string,
-    readonly errors: readonly ErrorObject[],
+    override readonly cause: TsplayError,
   ) {
-    super(`${module}: ${errors.map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ')}`);
+    super(`${module}: ${cause.format()}`);
   }
 }
 
+const TEST_LOCATION = { file: '(test)' };
+// one validator set, as one run has: compiled once per module
+const engineParams = new ModuleParams();
+
+/** The engine's run-time validation of a module's arguments (ajv with coercion and defaults). */
 export function validateParams<P extends TSchema, S>(mod: ModuleDefinition<P, S>, params: Record<string, unknown>): Static<P> {
-  const ajv = new Ajv({ useDefaults: true, coerceTypes: true, allErrors: true, strict: false });
-  const validate = ajv.compile(mod.params);
-  const copy = structuredClone(params);
-  if (!validate(copy)) throw new InvalidParams(mod.name, validate.errors ?? []);
-  return copy as Static<P>;
+  try {
+    return engineParams.compileModuleParams(mod).validate(structuredClone(params), TEST_LOCATION);
+  } catch (e) {
+    if (TsplayError.isInstance(e)) throw new InvalidParams(mod.name, e);
+    throw e;
+  }
 }
 
-/** Handlebars in strict mode, without HTML escaping: an undefined variable fails. */
-export function strictRender(vars: Readonly<Record<string, unknown>>): (template: string) => string {
-  const hb = Handlebars.create();
-  return (template) => {
-    try {
-      return hb.compile(template, { strict: true, noEscape: true })(vars);
-    } catch (e) {
-      const m = /"([^"]+)" not defined/.exec(e instanceof Error ? e.message : String(e));
-      if (m) throw new UndefinedVariableError(m[1] ?? '?', template);
-      throw e;
-    }
+/** The engine's templating and conditions over fixed variables (undefined variables fail). */
+export function engineEvaluators(vars: Readonly<Record<string, unknown>>): Pick<HostContextOptions, 'render' | 'holds'> {
+  const templates = new Templar();
+  const conditions = new ConditionEvaluator(templates);
+  return {
+    render: (template) => templates.renderString(template, vars, TEST_LOCATION),
+    holds: (condition) => conditions.holds([condition], vars, TEST_LOCATION),
   };
 }
 
@@ -83,20 +87,23 @@ export async function runModule<P extends TSchema, S>(
     checkMode: opts.check ?? false,
     diffMode: opts.diff ?? false,
     controller: controllerFiles({ playbookDir: opts.controllerDir ?? process.cwd() }),
-    render: strictRender(vars),
+    ...engineEvaluators(vars),
     warn: (m) => warnings.push(m),
     debug: () => undefined,
   };
-  const { changed, plan, result } = await checkThenApply(mod, ctxOptions, valid, opts.check ?? false);
-  await conn.close();
-  return { changed, plan, result, warnings };
+  try {
+    const { changed, plan, result } = await checkThenApply(mod, ctxOptions, valid, opts.check ?? false);
+    return { changed, plan, result, warnings };
+  } finally {
+    await conn.close();
+  }
 }
 
 /**
- * The engine's semantics in small: check, then apply only when the plan
- * changes something and this is not a check run. Shared by every harness.
- * `beforeApply` runs between the two, so a test can change the host (or the
- * API behind it) after the module has read it.
+ * The engine's own plan-and-apply path (src/engine/run/plan-apply.ts): check, then apply only
+ * when the plan changes something and this is not a check run. Shared by every harness.
+ * `beforeApply` runs between the two, so a test can change the host (or the API behind it)
+ * after the module has read it.
  */
 export async function checkThenApply<P extends TSchema, S>(
   mod: ModuleDefinition<P, S>,
@@ -104,17 +111,9 @@ export async function checkThenApply<P extends TSchema, S>(
   valid: Static<P>,
   check: boolean,
   beforeApply?: () => unknown,
-): Promise<{ changed: boolean; plan: Plan<S>; result: Record<string, unknown> }> {
-  const plan = await mod.check(createHostContext(ctxOptions), valid);
-  let changed = plan.changed;
-  let result: Record<string, unknown> = { ...plan.result };
-  if (plan.changed && !check && mod.apply) {
-    await beforeApply?.();
-    const out: ApplyOutcome | void = await mod.apply(createApplyContext(ctxOptions), plan, valid);
-    if (out?.changed !== undefined) changed = out.changed;
-    if (out?.result) result = { ...result, ...out.result };
-  }
-  return { changed, plan, result };
+): Promise<{ changed: boolean; wouldRun: boolean; plan: Plan<S>; result: Record<string, unknown> }> {
+  const out = await planAndApply(mod as unknown as AnyModule, ctxOptions, valid, { checkMode: check, ...(beforeApply ? { beforeApply } : {}) });
+  return { changed: out.changed, wouldRun: out.wouldRun, plan: out.plan as Plan<S>, result: out.result };
 }
 
 /** A fresh temporary directory, removed when the current test finishes. */

@@ -46,12 +46,12 @@ describe('apt_pin requests and files', () => {
 
 describe('apt_pin params', () => {
   it.each([
-    ['no name', {}, /must have required property 'name'/],
-    ['an empty list', { name: [] }, /\/name must NOT have fewer than 1 items/],
-    ['a package name with spaces', { name: 'kube adm=1.34.*' }, /\/name must match pattern/],
-    ['a pin file apt would skip', { name: 'kubeadm=1.34.*', pin_file: 'k8s.conf' }, /\/pin_file must match pattern/],
-    ['a priority that does not keep the version', { name: 'kubeadm=1.34.*', priority: 500 }, /\/priority must be >= 501/],
-    ['an unknown field in an entry', { name: [{ name: 'kubeadm', versoin: '1' }] }, /must NOT have additional properties/],
+    ['no name', {}, /is missing required parameter 'name'/],
+    ['an empty list', { name: [] }, /\(name\): must NOT have fewer than 1 items/],
+    ['a package name with spaces', { name: 'kube adm=1.34.*' }, /\(name\): expected a string that must match pattern/],
+    ['a pin file apt would skip', { name: 'kubeadm=1.34.*', pin_file: 'k8s.conf' }, /\(pin_file\): expected a string that must match pattern/],
+    ['a priority that does not keep the version', { name: 'kubeadm=1.34.*', priority: 500 }, /\(priority\): must be >= 501/],
+    ['an unknown field in an entry', { name: [{ name: 'kubeadm', versoin: '1' }] }, /unknown parameter/],
   ])('rejects %s', (_n, params, msg) => {
     expect(() => validateParams(aptPin, params)).toThrow(InvalidParams);
     expect(() => validateParams(aptPin, params)).toThrow(msg);

@@ -51,16 +51,16 @@ describe('apt_repo params', () => {
     expect(validateParams(aptRepo, { ...ok, suite: 'bookworm', components: ['main'] })).toMatchObject({ suite: 'bookworm' });
   });
   it.each([
-    ['no key', { name: 'k', url: ok.url }, /must have required property 'key'/],
-    ['no url', { name: 'k', key_url: ok.key_url }, /must have required property 'url'/],
-    ['key and key_url', { ...ok, key: '-----BEGIN PGP PUBLIC KEY BLOCK-----' }, /must NOT be valid/],
-    ['components on a flat suite', { ...ok, components: ['main'] }, /\/components must NOT have more than 0 items/],
-    ['a suite without components', { ...ok, suite: 'bookworm' }, /must have required property 'components'/],
-    ['a suite with no components', { ...ok, suite: 'bookworm', components: [] }, /\/components must NOT have fewer than 1 items/],
-    ['a name apt would skip', { ...ok, name: 'k8s repo' }, /\/name must match pattern/],
-    ['a url with spaces', { ...ok, url: 'https://x/ y' }, /\/url must match pattern/],
-    ['a key_url without scheme', { ...ok, key_url: 'pkgs.k8s.io/Release.key' }, /\/key_url must match pattern/],
-    ['an unknown parameter', { ...ok, repo: 'deb x' }, /must NOT have additional properties/],
+    ['no key', { name: 'k', url: ok.url }, /needs one of 'key', 'key_url'/],
+    ['no url', { name: 'k', key_url: ok.key_url }, /is missing required parameter 'url'/],
+    ['key and key_url', { ...ok, key: '-----BEGIN PGP PUBLIC KEY BLOCK-----' }, /'key' and 'key_url' cannot be used together/],
+    ['components on a flat suite', { ...ok, components: ['main'] }, /\(components\): must NOT have more than 0 items/],
+    ['a suite without components', { ...ok, suite: 'bookworm' }, /is missing required parameter 'components'/],
+    ['a suite with no components', { ...ok, suite: 'bookworm', components: [] }, /\(components\): must NOT have fewer than 1 items/],
+    ['a name apt would skip', { ...ok, name: 'k8s repo' }, /\(name\): expected a string that must match pattern/],
+    ['a url with spaces', { ...ok, url: 'https://x/ y' }, /\(url\): expected a string that must match pattern/],
+    ['a key_url without scheme', { ...ok, key_url: 'pkgs.k8s.io/Release.key' }, /\(key_url\): expected a string that must match pattern/],
+    ['an unknown parameter', { ...ok, repo: 'deb x' }, /unknown parameter/],
   ])('rejects %s', (_n, params, msg) => {
     expect(() => validateParams(aptRepo, params)).toThrow(InvalidParams);
     expect(() => validateParams(aptRepo, params)).toThrow(msg);

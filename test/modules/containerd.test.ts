@@ -24,13 +24,13 @@ const CONFIG = '/etc/containerd/config.toml';
 
 describe('containerd params', () => {
   it.each([
-    [{ package: 'Bad Name' }, /\/package must match pattern/],
-    [{ sandbox_image: '' }, /\/sandbox_image must NOT have fewer than 1 characters/],
-    [{ config_path: 'relative/config.toml' }, /\/config_path must match pattern/],
-    [{ config: 'version = 2' }, /\/config must be object/],
-    [{ wait_timeout: 0 }, /\/wait_timeout must be >= 1/],
-    [{ systemd_cgroup: 'maybe' }, /\/systemd_cgroup must be boolean/],
-    [{ restart: true }, /must NOT have additional properties/],
+    [{ package: 'Bad Name' }, /\(package\): expected a string that must match pattern/],
+    [{ sandbox_image: '' }, /\(sandbox_image\): must NOT have fewer than 1 characters/],
+    [{ config_path: 'relative/config.toml' }, /\(config_path\): expected a string that must match pattern/],
+    [{ config: 'version = 2' }, /\(config\): expected a mapping/],
+    [{ wait_timeout: 0 }, /\(wait_timeout\): must be >= 1/],
+    [{ systemd_cgroup: 'maybe' }, /\(systemd_cgroup\): expected a boolean/],
+    [{ restart: true }, /unknown parameter/],
   ])('rejects %j', (params, msg) => {
     expect(() => validateParams(containerd, params)).toThrow(InvalidParams);
     expect(() => validateParams(containerd, params)).toThrow(msg);

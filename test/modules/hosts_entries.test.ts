@@ -28,13 +28,13 @@ describe('hosts file editing', () => {
 
 describe('hosts_entries params', () => {
   it.each([
-    [{}, /must have required property 'entries'/],
-    [{ entries: [] }, /\/entries must NOT have fewer than 1 items/],
-    [{ entries: [{ ip: '10.0.0.300x', names: ['a'] }] }, /\/entries\/0\/ip must match pattern/],
-    [{ entries: [{ ip: '10.0.0.1', names: [] }] }, /\/entries\/0\/names must NOT have fewer than 1 items/],
-    [{ entries: [{ ip: '10.0.0.1', names: ['bad name'] }] }, /\/entries\/0\/names\/0 must match pattern/],
-    [{ entries: [{ names: ['a'] }] }, /\/entries\/0 must have required property 'ip'/],
-    [{ entries: [{ ip: '10.0.0.1', names: ['a'], alias: 'b' }] }, /must NOT have additional properties/],
+    [{}, /is missing required parameter 'entries'/],
+    [{ entries: [] }, /\(entries\): must NOT have fewer than 1 items/],
+    [{ entries: [{ ip: '10.0.0.300x', names: ['a'] }] }, /\(entries\[0\]\.ip\): expected a string that must match pattern/],
+    [{ entries: [{ ip: '10.0.0.1', names: [] }] }, /\(entries\[0\]\.names\): must NOT have fewer than 1 items/],
+    [{ entries: [{ ip: '10.0.0.1', names: ['bad name'] }] }, /\(entries\[0\]\.names\[0\]\): expected a string that must match pattern/],
+    [{ entries: [{ names: ['a'] }] }, /\(entries\[0\]\): missing required key 'ip'/],
+    [{ entries: [{ ip: '10.0.0.1', names: ['a'], alias: 'b' }] }, /unknown parameter/],
   ])('rejects %j', (params, msg) => {
     expect(() => validateParams(hostsEntries, params)).toThrow(InvalidParams);
     expect(() => validateParams(hostsEntries, params)).toThrow(msg);

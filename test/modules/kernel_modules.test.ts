@@ -28,12 +28,12 @@ describe('modules-load.d file editing', () => {
 
 describe('kernel_modules params', () => {
   it.each([
-    [{}, /must have required property 'names'/],
-    [{ names: [] }, /\/names must NOT have fewer than 1 items/],
-    [{ names: ['overlay; reboot'] }, /\/names\/0 must match pattern/],
-    [{ name: 'overlay', file: '../evil' }, /\/file must match pattern/],
-    [{ name: 'overlay', state: 'loaded' }, /\/state/],
-    [{ name: 'overlay', params: 'x=1' }, /must NOT have additional properties/],
+    [{}, /needs one of 'names', 'name'/],
+    [{ names: [] }, /\(names\): must NOT have fewer than 1 items/],
+    [{ names: ['overlay; reboot'] }, /\(names\[0\]\): expected a string that must match pattern/],
+    [{ name: 'overlay', file: '../evil' }, /\(file\): expected a string that must match pattern/],
+    [{ name: 'overlay', state: 'loaded' }, /\(state\): expected 'present' or 'absent'/],
+    [{ name: 'overlay', params: 'x=1' }, /unknown parameter/],
   ])('rejects %j', (params, msg) => {
     expect(() => validateParams(kernelModules, params)).toThrow(InvalidParams);
     expect(() => validateParams(kernelModules, params)).toThrow(msg);

@@ -12,7 +12,7 @@ import { openHttpConnection, type HttpConnection } from '../../src/engine/transp
 import type { Connection } from '../../src/engine/transport/transport.js';
 import uri from '../../src/modules/uri.js';
 import { startApiServer, type ApiServer, type Handler } from '../engine/transport/http/api-server.js';
-import { checkThenApply, InvalidParams, validateParams } from '../helpers/module-harness.js';
+import { checkThenApply, engineEvaluators, InvalidParams, validateParams } from '../helpers/module-harness.js';
 
 const closers: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -36,7 +36,7 @@ function options(conn: Connection, vars: Record<string, unknown>, check: boolean
     checkMode: check,
     diffMode: true,
     controller: controllerFiles({ playbookDir: process.cwd() }),
-    render: (t) => t,
+    ...engineEvaluators(vars),
     warn: () => undefined,
     debug: (m) => debug.push(m),
   };

@@ -4,14 +4,12 @@
  *  - failed/unreachable: the message (or the compact result when there is none);
  *    from -v the whole result.
  *  - changed: nothing; from -v the result.
- *  - ok: nothing, except the `debug` module which always shows its payload
+ *  - ok: nothing, except a module that declares `showsResult` (debug), whose payload always shows
  *    (`ok: [h] => {"msg": "..."}`); from -vv the result.
  *  - skipped: nothing; from -vv the result.
  */
 import type { HostResultEvent } from './event-kinds.js';
 import { debugPayload, dumpResult, type ResultFormat } from './result-dump.js';
-
-const DEBUG_MODULES = new Set(['debug', 'ansible.builtin.debug']);
 
 function isEmpty(result: Readonly<Record<string, unknown>>): boolean {
   return Object.keys(result).length === 0;
@@ -31,7 +29,7 @@ export function resultDetail(r: HostResultEvent, verbosity: number, format: Resu
       return verbosity >= 1 && !isEmpty(r.result) ? dumpResult(r.result, format) : undefined;
     case 'ok':
       if (verbosity >= 2 && !isEmpty(r.result)) return dumpResult(r.result, format);
-      if (DEBUG_MODULES.has(r.task.module)) return dumpResult(debugPayload(r.result, r.msg), format);
+      if (r.task.showsResult) return dumpResult(debugPayload(r.result, r.msg), format);
       return undefined;
     case 'skipped':
       return verbosity >= 2 && !isEmpty(r.result) ? dumpResult(r.result, format) : undefined;

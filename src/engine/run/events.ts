@@ -29,6 +29,8 @@ export interface TaskRef {
   /** file:line where the task is written */
   readonly where?: string;
   readonly handler?: boolean;
+  /** the module's result is what the user asked to see (it declares `showsResult`: debug) */
+  readonly showsResult?: boolean;
 }
 
 export type RunEvent =

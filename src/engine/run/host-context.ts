@@ -5,6 +5,8 @@
  */
 import { ModuleFailure } from '../errors.js';
 import type { ApplyContext, CommandOptions, CommandResult, ControllerFiles, HostContext, HttpClient, HttpReader, HttpResponse } from '../module.js';
+import type { Probe } from '../probe.js';
+import type { ReadMethod } from '../transport/http-api.js';
 import type { BecomeOptions, Connection } from '../transport/transport.js';
 import { statOnHost } from './host-files.js';
 import type { PredictedFiles } from './predicted-files.js';
@@ -20,6 +22,8 @@ export interface HostContextOptions {
   readonly environment?: Readonly<Record<string, string>>;
   readonly controller: ControllerFiles;
   readonly render: (template: string) => string;
+  /** evaluates a condition with the task's variables (`ctx.holds`) */
+  readonly holds: (condition: string | boolean) => boolean;
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
   /** check mode: answer stat/readFile from the changes earlier tasks would have made */
@@ -69,9 +73,31 @@ function logged(client: HttpClient, debug: (message: string) => void): HttpClien
   };
 }
 
-/** Only the reading half of the client: check never gets `request`. */
+const READ_METHODS: ReadonlySet<string> = new Set<ReadMethod>(['GET', 'POST']);
+
+/**
+ * Only the reading half of the client: check never gets `request`, and `read` refuses
+ * PUT, PATCH and DELETE at run time too (a project module compiled without types).
+ */
 function readerOf(client: HttpClient): HttpReader {
-  return { get: (path, opts) => client.get(path, opts), read: (req) => client.read(req) };
+  return {
+    get: (path, opts) => client.get(path, opts),
+    read: (req) => {
+      if (!READ_METHODS.has(req.method)) throw new ModuleFailure(`check may only read: ${String(req.method)} ${req.path} is a write (send it from apply)`);
+      return client.read(req);
+    },
+  };
+}
+
+/** `ctx.probe`: runs the probe's command as a quick read-only command and parses what it printed. */
+function prober(o: HostContextOptions, exec: ReturnType<typeof commandRunner>): HostContext['probe'] {
+  return async <A, T>(probe: Probe<A, T>, args?: A): Promise<T> => {
+    const a = args as A;
+    const stdin = probe.stdin?.(a);
+    o.debug(`probe ${probe.name}`);
+    const result = await exec(probe.command(a), stdin === undefined ? undefined : { stdin }, true);
+    return probe.parse(result, a);
+  };
 }
 
 export function createHostContext(o: HostContextOptions): HostContext {
@@ -79,10 +105,9 @@ export function createHostContext(o: HostContextOptions): HostContext {
   return {
     host: o.host,
     vars: o.vars,
-    checkMode: o.checkMode,
     diffMode: o.diffMode,
     earlierChangesPredicted: o.checkMode && (o.earlierChangesPredicted ?? false),
-    probe: (command, opts) => exec(command, opts, true),
+    probe: prober(o, exec),
     readFile: async (path) => {
       const predicted = o.predicted?.read(path);
       if (predicted !== undefined) return predicted;
@@ -96,6 +121,7 @@ export function createHostContext(o: HostContextOptions): HostContext {
     },
     controller: o.controller,
     render: o.render,
+    holds: o.holds,
     warn: o.warn,
     debug: o.debug,
     http: async () => readerOf(await httpClient(o)),

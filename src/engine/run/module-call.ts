@@ -11,7 +11,8 @@ import type { BecomeOptions, Connection } from '../transport/transport.js';
 import type { Vars } from '../vars/precedence.js';
 import { renderConnectionVars } from './connection-vars.js';
 import { controllerFiles } from './controller-files.js';
-import { createApplyContext, createHostContext, type HostContextOptions } from './host-context.js';
+import type { HostContextOptions } from './host-context.js';
+import { planAndApply } from './plan-apply.js';
 import type { EffectiveTask } from './inherited.js';
 import type { PlayScope, RunContext } from './run-context.js';
 import { OMIT } from './task-vars.js';
@@ -20,6 +21,8 @@ export interface CallOutcome {
   readonly changed: boolean;
   readonly failed: boolean;
   readonly unreachable?: boolean;
+  /** under --check: not run, because check cannot know what it would do */
+  readonly skipped?: boolean;
   readonly msg?: string;
   /** what `register` stores (before changed_when/failed_when) */
   readonly result: Vars;
@@ -42,31 +45,15 @@ export async function callModule(
     const rendered = rc.templates.render(task.args, vars, task.location) as Vars;
     const args = dropOmitted(rendered);
     if (et.noLog || containsSecret(args)) rc.redactor.addAll(args);
-    const clear = revealDeep(args) as Vars;
-    if (mod.name === 'assert') clear._evaluated = evaluateAssertions(rc, clear, vars, et);
-    const params = rc.params.validate(mod, clear, task.location);
+    const params = rc.params.validate(mod, revealDeep(args) as Vars, task.location);
 
     const delegate = et.delegateTo ? String(rc.templates.render(et.delegateTo, vars, task.location)) : undefined;
     const ctxOptions = hostContextOptions(rc, ps, et, host, vars, checkMode, diffMode, delegate);
-    const target = rc.hosts.get(delegate ?? host);
-    const predicted = target.predicted;
     if (!mod.controllerOnly) checkHostKind(mod, delegate ?? host, await ctxOptions.connection());
-    const plan = await mod.check(createHostContext(ctxOptions), params);
-    if (checkMode && plan.changed) target.predictedChanges++;
-    let changed = plan.changed;
-    let result: Vars = { ...plan.result };
-    let facts: Vars | undefined = plan.facts ? { ...plan.facts } : undefined;
-    if (checkMode && plan.changed && plan.effects) predicted.record(plan.effects);
-    if (!checkMode && plan.effects && predicted.size) predicted.forget(plan.effects.map((e) => e.path));
-    if (plan.changed && !checkMode && mod.apply) {
-      const out = await mod.apply(createApplyContext(ctxOptions), plan, params);
-      if (out) {
-        if (out.changed !== undefined) changed = out.changed;
-        if (out.result) result = { ...result, ...out.result };
-        if (out.facts) facts = { ...facts, ...out.facts };
-      }
-    }
-    result.changed = changed;
+    const out = await planAndApply(mod, ctxOptions, params, { checkMode, predictions: rc.hosts.get(delegate ?? host) });
+    const { plan, changed } = out;
+    if (out.wouldRun) return wouldRunOutcome(plan.summary ?? mod.name, out.result);
+    const result: Vars = { ...out.result, changed };
     if (checkMode && plan.changed) result.check_mode_prediction = true;
     if (diffMode && plan.diff?.length) result.diff = plan.diff;
     if (plan.summary && result.msg === undefined && changed) result.msg = plan.summary;
@@ -75,12 +62,21 @@ export async function callModule(
       failed: false,
       result,
       ...(diffMode && plan.diff?.length ? { diff: plan.diff } : {}),
-      ...(facts ? { facts } : {}),
+      ...(out.facts ? { facts: out.facts } : {}),
       ...(typeof result.msg === 'string' ? { msg: result.msg } : {}),
     };
   } catch (e) {
     return failureOutcome(e);
   }
+}
+
+/**
+ * Under --check, a plan whose outcome check cannot know (a command without creates/removes):
+ * not run, and reported as Ansible does ("skipped", "would have run"), never as ok.
+ */
+function wouldRunOutcome(what: string, planned: Vars): CallOutcome {
+  const msg = `would have run if not in check mode (${what}); check mode cannot know what it would change`;
+  return { changed: false, failed: false, skipped: true, msg, result: { ...planned, changed: false, skipped: true, msg } };
 }
 
 function failureOutcome(e: unknown): CallOutcome {
@@ -136,6 +132,7 @@ function hostContextOptions(
       location: et.task.location,
     }),
     render: (template: string) => rc.templates.renderString(template, vars, et.task.location),
+    holds: (condition: string | boolean) => rc.conditions.holds([condition], vars, et.task.location),
     ...(checkMode ? { predicted: rc.hosts.get(target).predicted, earlierChangesPredicted: rc.hosts.get(target).predictedChanges > 0 } : {}),
     warn: (message: string) => rc.sink.emit({ type: 'warning', message: rc.redactor.redact(message), host }),
     debug: (message: string) =>
@@ -163,19 +160,6 @@ function environmentOf(rc: RunContext, et: EffectiveTask, vars: Vars): Record<st
   for (const layer of et.environment) {
     const rendered = revealDeep(rc.templates.render(layer, vars, et.task.location)) as Vars;
     for (const [k, v] of Object.entries(rendered)) if (v !== OMIT && v !== undefined && v !== null) out[k] = String(v);
-  }
-  return out;
-}
-
-function evaluateAssertions(rc: RunContext, args: Vars, vars: Vars, et: EffectiveTask): { expr: string; ok: boolean }[] {
-  const that = args.that;
-  const list = Array.isArray(that) ? that : that === undefined ? [] : [that];
-  const out: { expr: string; ok: boolean }[] = [];
-  for (const c of list) {
-    const expr = typeof c === 'boolean' ? c : String(c);
-    const ok = rc.conditions.holds([expr], vars, et.task.location);
-    out.push({ expr: String(expr), ok });
-    if (!ok) break; // Ansible stops at the first false assertion
   }
   return out;
 }

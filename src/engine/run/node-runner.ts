@@ -62,7 +62,7 @@ export async function runTask(r: NodeRunner, task: Task, hosts: readonly string[
   }
   const targets = activeHosts(r, hosts);
   if (targets.length === 0) return;
-  const ref = taskRef(et, handler);
+  const ref = taskRef(rc, et, handler);
   const started = performance.now();
   rc.sink.emit({ type: 'task_start', task: ref, hosts: targets });
   if (et.runOnce) {

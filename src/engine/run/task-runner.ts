@@ -23,9 +23,10 @@ export interface HostTaskResult {
 
 const CENSORED = "the output has been hidden due to the fact that 'no_log: true' was specified for this result";
 
-export function taskRef(et: EffectiveTask, handler = false): TaskRef {
+export function taskRef(rc: RunContext, et: EffectiveTask, handler = false): TaskRef {
   const t = et.task;
   return {
+    ...(rc.modules.get(t.module)?.showsResult ? { showsResult: true } : {}),
     name: et.displayName ?? t.name ?? t.module,
     module: t.module,
     ...(et.role ? { role: et.role.name } : {}),
@@ -37,7 +38,7 @@ export function taskRef(et: EffectiveTask, handler = false): TaskRef {
 export async function runTaskOnHost(rc: RunContext, ps: PlayScope, et: EffectiveTask, host: string, handler = false): Promise<HostTaskResult> {
   const started = performance.now();
   const task = et.task;
-  const ref = taskRef(et, handler);
+  const ref = taskRef(rc, et, handler);
   const hs = rc.hosts.get(host);
   let outcome: Outcome;
   try {
@@ -163,7 +164,8 @@ async function callWithRetries(rc: RunContext, ps: PlayScope, et: EffectiveTask,
   let out: CallOutcome = { changed: false, failed: true, result: {} };
   for (let attempt = 1; attempt <= attempts; attempt++) {
     out = applyOverrides(rc, et, await callModule(rc, ps, et, mod, host, vars), vars);
-    if (!task.until || out.unreachable) break;
+    // not run (check mode cannot know what it would do): nothing to retry, no result to test
+    if (!task.until || out.unreachable || out.skipped) break;
     // as in Ansible: `attempts` is in the result the condition sees, and a condition met on a
     // failed result ends the retries (the task stays failed)
     out = { ...out, result: { ...out.result, attempts: attempt } };
@@ -183,7 +185,8 @@ async function callWithRetries(rc: RunContext, ps: PlayScope, et: EffectiveTask,
 /** changed_when and failed_when see the result under the register name (and as `result` fields). */
 function applyOverrides(rc: RunContext, et: EffectiveTask, out: CallOutcome, vars: Vars): CallOutcome {
   const task = et.task;
-  if (out.unreachable || (!task.changedWhen && !task.failedWhen)) return out;
+  // a task that did not run has no result for changed_when/failed_when to judge
+  if (out.unreachable || out.skipped || (!task.changedWhen && !task.failedWhen)) return out;
   const v = resultVars(vars, task.register, out.result);
   let { changed, failed } = out;
   if (task.changedWhen) changed = rc.conditions.holds(task.changedWhen, v, task.location);
@@ -199,7 +202,7 @@ function resultVars(vars: Vars, register: string | undefined, result: Vars): Var
 }
 
 function toOutcome(o: CallOutcome): Outcome {
-  const kind: EventStatus = o.unreachable ? 'unreachable' : o.failed ? 'failed' : o.changed ? 'changed' : 'ok';
+  const kind: EventStatus = o.unreachable ? 'unreachable' : o.failed ? 'failed' : o.skipped ? 'skipped' : o.changed ? 'changed' : 'ok';
   return {
     kind,
     result: o.result,

@@ -6,14 +6,18 @@
  * time, halfway through, so it is reported with the input errors instead.
  *
  * The check is conservative: a play whose variables cannot all be known in
- * advance (include_tasks, templated vars_files, project modules that set
- * facts) is skipped rather than risk a false alarm, and uses guarded by
- * `default`, `defined` or `is defined` never count.
+ * advance (include_tasks, templated vars_files, an unknown module, a module
+ * whose facts only the host can tell: `setsFacts: 'dynamic'`) is skipped
+ * rather than risk a false alarm, and uses guarded by `default`, `defined`
+ * or `is defined` never count. What modules declare decides the rest: the
+ * keys of a `setsFacts: 'param-keys'` module (set_fact) are variables, and
+ * its `conditionParams` (assert's `that`) are conditions.
  */
 import { UndefinedVariableError, type SourceLocation } from '../errors.js';
 import { referencedVariables } from '../expr/index.js';
 import { hostVariables, type Inventory } from '../inventory/index.js';
 import type { Play, Playbook, Task, TaskNode } from '../playbook/model.js';
+import type { AnyModule } from '../module.js';
 import type { Vars } from '../vars/precedence.js';
 
 const MAGIC = [
@@ -40,30 +44,28 @@ const MAGIC = [
   'environment',
 ];
 
-const BUILTIN_MODULES_SETTING_FACTS = new Set(['set_fact']);
-
 export function checkUndefinedVariables(
   playbooks: readonly Playbook[],
   inv: Inventory,
   extraVars: Vars,
-  isBuiltin: (module: string) => boolean,
+  moduleOf: (name: string) => AnyModule | undefined,
 ): UndefinedVariableError[] {
   const global = new Set<string>([...MAGIC, ...Object.keys(extraVars)]);
   for (const host of inv.hosts.keys()) for (const k of Object.keys(hostVariables(inv, host))) global.add(k);
   for (const g of inv.groups.values()) for (const k of Object.keys(g.vars)) global.add(k);
   // register and set_fact results outlive their play: collect them across all plays first
   const runWide = new Set<string>();
-  for (const pb of playbooks) for (const play of pb.plays) for (const t of playTasks(play)) collectDefinitions(t, runWide);
+  for (const pb of playbooks) for (const play of pb.plays) for (const t of playTasks(play)) collectDefinitions(t, moduleOf(t.module), runWide);
 
   const errors: UndefinedVariableError[] = [];
   const seen = new Set<string>();
   for (const pb of playbooks) {
     for (const play of pb.plays) {
-      if (!checkable(play, isBuiltin)) continue;
+      if (!checkable(play, moduleOf)) continue;
       const known = new Set([...global, ...runWide, ...Object.keys(play.vars)]);
       for (const r of play.roles) for (const k of [...Object.keys(r.defaults), ...Object.keys(r.vars), ...Object.keys(r.params)]) known.add(k);
       for (const t of playNodes(play)) for (const k of Object.keys(t.vars)) known.add(k);
-      for (const { text, kind, where } of playUses(play)) {
+      for (const { text, kind, where } of playUses(play, moduleOf)) {
         for (const name of referencedVariables(text, kind)) {
           if (known.has(name) || name.startsWith('ansible_') || guarded(String(text), name)) continue;
           const key = `${name}\u0000${where.file}:${where.line}`;
@@ -78,16 +80,21 @@ export function checkUndefinedVariables(
 }
 
 /** A play whose variables can all be known before it runs. */
-function checkable(play: Play, isBuiltin: (module: string) => boolean): boolean {
+function checkable(play: Play, moduleOf: (name: string) => AnyModule | undefined): boolean {
   if (play.varsFiles.length) return false;
-  // include_tasks files and project modules (which may set facts) can define variables we cannot see
-  return playNodes(play).every((n) => n.kind !== 'include_tasks' && (n.kind !== 'task' || isBuiltin(n.module)));
+  // include_tasks files and modules whose facts only the host knows can define variables we cannot see
+  return playNodes(play).every((n) => {
+    if (n.kind === 'include_tasks') return false;
+    if (n.kind !== 'task') return true;
+    const mod = moduleOf(n.module);
+    return mod !== undefined && mod.setsFacts !== 'dynamic';
+  });
 }
 
-function collectDefinitions(t: TaskNode, out: Set<string>): void {
+function collectDefinitions(t: TaskNode, mod: AnyModule | undefined, out: Set<string>): void {
   if (t.kind !== 'task') return;
   if (t.register) out.add(t.register);
-  if (BUILTIN_MODULES_SETTING_FACTS.has(t.module)) for (const k of Object.keys(t.args)) out.add(k);
+  if (mod?.setsFacts === 'param-keys') for (const k of Object.keys(t.args)) out.add(k);
   if (t.loopControl?.loopVar) out.add(t.loopControl.loopVar);
   if (t.loopControl?.indexVar) out.add(t.loopControl.indexVar);
 }
@@ -125,7 +132,7 @@ interface Use {
   readonly where: SourceLocation;
 }
 
-function playUses(play: Play): Use[] {
+function playUses(play: Play, moduleOf: (name: string) => AnyModule | undefined): Use[] {
   const uses: Use[] = [];
   const templates = (v: unknown, where: SourceLocation): void => {
     if (typeof v === 'string') {
@@ -142,16 +149,17 @@ function playUses(play: Play): Use[] {
     templates(n.vars, n.location);
     if (n.kind === 'task') {
       // loop variables are defined inside the loop: a task with a loop sees `item` (or loop_var)
-      templates(n.args, n.location);
+      const conditionParams = new Set(moduleOf(n.module)?.conditionParams);
+      templates(Object.fromEntries(Object.entries(n.args).filter(([k]) => !conditionParams.has(k))), n.location);
       templates(n.loop, n.location);
       templates(n.delegateTo, n.location);
       templates(n.environment, n.location);
       conditions(n.changedWhen, n.location);
       conditions(n.failedWhen, n.location);
       conditions(n.until, n.location);
-      if (n.module === 'assert') {
-        const that = n.args.that;
-        conditions(Array.isArray(that) ? (that as string[]) : typeof that === 'string' ? [that] : [], n.location);
+      for (const name of conditionParams) {
+        const c = n.args[name];
+        conditions(Array.isArray(c) ? (c as (string | boolean)[]) : typeof c === 'string' ? [c] : [], n.location);
       }
     }
   }

@@ -13,6 +13,14 @@ export interface HttpRequest {
   readonly accept?: readonly number[];
 }
 
+/** The methods a reader may send: GET, and POST for calls that only read (a SOAP `RetrieveProperties`, a search). */
+export type ReadMethod = 'GET' | 'POST';
+
+/** A request that reads: never PUT, PATCH or DELETE. */
+export interface ReadRequest extends Omit<HttpRequest, 'method'> {
+  readonly method: ReadMethod;
+}
+
 export interface HttpResponse<T = unknown> {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
@@ -33,9 +41,10 @@ export interface HttpReader {
   get<T = unknown>(path: string, opts?: Omit<HttpRequest, 'method' | 'path' | 'body'>): Promise<HttpResponse<T>>;
   /**
    * A request that reads but is not a GET: a SOAP `RetrieveProperties`, a
-   * search. Allowed in check mode, so use it only for calls that change nothing.
+   * search. Allowed in check mode, so use it only for calls that change nothing;
+   * PUT, PATCH and DELETE are refused, by the types and at run time.
    */
-  read<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
+  read<T = unknown>(req: ReadRequest): Promise<HttpResponse<T>>;
 }
 
 export interface HttpClient extends HttpReader {

@@ -4,7 +4,8 @@
  * registered the way Ansible does; a non-zero rc fails the task with it.
  */
 import { ModuleFailure, type ApplyContext, type HostContext, type Plan } from '../../engine/module.js';
-import { commandResult, pathMatchesCommand, underDirectory } from './cmd-args.js';
+import { globMatches } from '../probes/files.js';
+import { commandResult, underDirectory } from './cmd-args.js';
 
 export interface CommandGuards {
   readonly chdir?: string | undefined;
@@ -22,18 +23,19 @@ export interface CommandState {
 async function matches(ctx: HostContext, pattern: string): Promise<boolean> {
   // a plain path goes through stat, so check mode sees what earlier tasks would have created
   if (!/[*?[]/.test(pattern)) return (await ctx.stat(pattern)) !== null;
-  const r = await ctx.probe(pathMatchesCommand(pattern));
-  if (r.exitCode > 1) throw new ModuleFailure(`cannot test whether ${pattern} exists: ${r.stderr.trim()}`, { rc: r.exitCode });
-  return r.exitCode === 0;
+  return ctx.probe(globMatches, pattern);
 }
 
-/** Not changed (and skipped) when `creates` matches or `removes` does not; changed otherwise. */
+/**
+ * Not changed (and skipped) when `creates` matches or `removes` does not. Otherwise the command
+ * runs: with a guard, check knows it would (changed); without one, check cannot know what it
+ * would change ('unknown': --check reports it as not run, as Ansible does).
+ */
 export async function planCommand(ctx: HostContext, guards: CommandGuards, state: CommandState): Promise<Plan<CommandState>> {
   const skip = (why: string, msg: string): Plan<CommandState> => ({
     changed: false,
     summary: msg,
     result: { cmd: state.display, rc: 0, stdout: `skipped, since ${why}`, stdout_lines: [`skipped, since ${why}`], stderr: '', stderr_lines: [], msg },
-    state,
   });
   if (guards.creates !== undefined) {
     const p = underDirectory(guards.creates, guards.chdir);
@@ -51,7 +53,8 @@ export async function planCommand(ctx: HostContext, guards: CommandGuards, state
     ...(creates ? [{ path: creates, state: 'file' as const }] : []),
     ...(removes ? [{ path: removes, state: 'absent' as const }] : []),
   ];
-  return { changed: true, summary: `run: ${shown}`, result: { cmd: state.display }, state, ...(effects.length ? { effects } : {}) };
+  const guarded = guards.creates !== undefined || guards.removes !== undefined;
+  return { changed: guarded ? true : 'unknown', summary: `run: ${shown}`, result: { cmd: state.display }, state, ...(effects.length ? { effects } : {}) };
 }
 
 /** Runs the planned command; rc ≠ 0 throws ModuleFailure carrying the full result. */

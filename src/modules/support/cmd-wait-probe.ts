@@ -11,7 +11,7 @@
  *
  * It prints `open METHOD`, `closed METHOD` or `none` (no method available).
  */
-import { quote } from '../../engine/module.js';
+import { defineProbe, quote } from '../../engine/module.js';
 
 export type PortProbeMethod = 'proc' | 'nc' | 'python3';
 export const PORT_PROBE_METHODS: readonly PortProbeMethod[] = ['proc', 'nc', 'python3'];
@@ -67,3 +67,10 @@ export function parsePortPoll(stdout: string): PortPoll {
   if (!m) return { state: 'none' };
   return { state: m[1] as 'open' | 'closed', method: m[2] as PortProbeMethod };
 }
+
+/** Whether host:port accepts connections now, and how the host could tell. */
+export const portState = defineProbe({
+  name: 'net.port-state',
+  command: (a: { readonly host: string; readonly port: number; readonly methods?: readonly PortProbeMethod[] }) => portPollCommand(a.host, a.port, a.methods),
+  parse: (r) => parsePortPoll(r.stdout),
+});

@@ -8,7 +8,8 @@ import { ModuleFailure, type ApplyContext, type Diff, type FileInfo, type HostCo
 import { attributeChange, applyAttributes, attributeResult, newPathMode, type AttributeChange, type AttributeSpec } from './attributes.js';
 import { backupFile } from './backup.js';
 import { contentDiff, sha256 } from './content-diff.js';
-import { parentDir, probeOrFail, runOrFail } from './host-commands.js';
+import { resolvedPath } from '../probes/files.js';
+import { parentDir, runOrFail } from './host-commands.js';
 import { validateContent } from './validate.js';
 import { sh } from '../../engine/module.js';
 
@@ -50,7 +51,7 @@ export async function statDest(ctx: HostContext, dest: string, follow: boolean):
   let path = dest;
   let info = await ctx.stat(dest, { checksum: true });
   if (info?.type === 'link' && follow) {
-    path = await probeOrFail(ctx, sh`readlink -f ${dest}`, `resolving link ${dest}`);
+    path = await ctx.probe(resolvedPath, dest);
     info = await ctx.stat(path, { checksum: true });
   }
   if (!info) {
@@ -98,26 +99,21 @@ export async function planContentWrite(ctx: HostContext, req: ContentWriteReques
   };
   const makeDirs = req.makeDirs ?? [];
   const withDirs = makeDirs.length ? ` (and its directory ${makeDirs[makeDirs.length - 1]})` : '';
-  const summary = !changed
-    ? `${dest} is up to date`
-    : writeContent
-      ? `${exists ? 'update' : 'create'} ${dest}${withDirs}${change ? ` and set ${Object.keys(change.after).join(', ')}` : ''}`
-      : `set ${Object.keys(change?.after ?? {}).join(', ')} of ${dest}`;
+  if (!changed) return { changed: false, summary: `${dest} is up to date`, diff, result };
+  const summary = writeContent
+    ? `${exists ? 'update' : 'create'} ${dest}${withDirs}${change ? ` and set ${Object.keys(change.after).join(', ')}` : ''}`
+    : `set ${Object.keys(change?.after ?? {}).join(', ')} of ${dest}`;
   const attrsAfter = exists ? (change && !keep ? change.after : {}) : writeAttributes;
   return {
-    changed,
+    changed: true,
     summary,
     diff,
     result,
     state: { dest, content: req.content, exists, writeContent, attributeChange: change, writeAttributes, backup: req.backup, validate: req.validate, ...(makeDirs.length ? { makeDirs } : {}) },
-    ...(changed
-      ? {
-          effects: [
-            ...makeDirs.map((d) => ({ path: d, state: 'directory' as const, mode: '0755' })),
-            { path: dest, state: 'file' as const, ...(writeContent ? { content: req.content } : {}), ...attrsAfter },
-          ],
-        }
-      : {}),
+    effects: [
+      ...makeDirs.map((d) => ({ path: d, state: 'directory' as const, mode: '0755' })),
+      { path: dest, state: 'file' as const, ...(writeContent ? { content: req.content } : {}), ...attrsAfter },
+    ],
   };
 }
 

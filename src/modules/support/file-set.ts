@@ -2,7 +2,7 @@
  * A set of files to put on the host, plus directories to create first: the
  * plan of copy (one file, or a whole directory tree) and of template.
  */
-import { sh, type ApplyContext, type Diff, type FileInfo, type HostContext, type Plan } from '../../engine/module.js';
+import { sh, type ApplyContext, type ChangedPlan, type Diff, type FileInfo, type HostContext, type Plan } from '../../engine/module.js';
 import { ModuleFailure } from '../../engine/module.js';
 import { applyContentWrite, planContentWrite, type ContentWriteRequest, type ContentWriteState } from './content-write.js';
 import { runOrFail } from './host-commands.js';
@@ -31,7 +31,7 @@ export async function missingDirs(ctx: HostContext, dirs: readonly string[]): Pr
 export async function planFileSet(ctx: HostContext, mkdirs: readonly string[], files: readonly FileSetRequest[]): Promise<Plan<FileSetState>> {
   const plans: Plan<ContentWriteState>[] = [];
   for (const f of files) plans.push(await planContentWrite(ctx, f.inNewDir ? { ...f, info: null } : f));
-  const changedFiles = plans.filter((p) => p.changed);
+  const changedFiles = plans.filter((p): p is ChangedPlan<ContentWriteState> => p.changed !== false);
   const diff: Diff[] = [
     ...mkdirs.map((d) => ({ label: d, before: { path: d, state: 'absent' }, after: { path: d, state: 'directory' } })),
     ...changedFiles.flatMap((p) => p.diff ?? []),
@@ -39,15 +39,15 @@ export async function planFileSet(ctx: HostContext, mkdirs: readonly string[], f
   const changed = mkdirs.length > 0 || changedFiles.length > 0;
   const only = plans.length === 1 ? plans[0] : undefined;
   const summary = only && mkdirs.length === 0 ? only.summary : changed ? `${changedFiles.length} file(s) and ${mkdirs.length} director(ies) to change` : 'all files are up to date';
+  const result = only?.result ?? {};
+  if (!changed) return { changed: false, ...(summary ? { summary } : {}), diff, result };
   return {
-    changed,
+    changed: true,
     ...(summary ? { summary } : {}),
     diff,
-    result: only?.result ?? {},
-    ...(changed
-      ? { effects: [...mkdirs.map((d) => ({ path: d, state: 'directory' as const })), ...changedFiles.flatMap((p) => p.effects ?? [])] }
-      : {}),
-    state: { mkdirs, files: changedFiles.map((p) => p.state).filter((s): s is ContentWriteState => s !== undefined) },
+    result,
+    effects: [...mkdirs.map((d) => ({ path: d, state: 'directory' as const })), ...changedFiles.flatMap((p) => p.effects ?? [])],
+    state: { mkdirs, files: changedFiles.map((p) => p.state) },
   };
 }
 

@@ -5,7 +5,7 @@
 import { sh, type FileInfo, type HostContext } from '../../engine/module.js';
 import { resolveMode } from './mode.js';
 import type { AttributeSpec } from './attributes.js';
-import { probeOrFail } from './host-commands.js';
+import { accessTime, treeAttributes } from '../probes/files.js';
 
 export type PathState = 'file' | 'directory' | 'link' | 'absent' | 'other';
 
@@ -38,7 +38,7 @@ export async function timesDiffer(ctx: HostContext, info: FileInfo, mtime: strin
   if (mtime === 'now' || atime === 'now') return true;
   if (mtime !== 'preserve' && parseTouchTime(mtime) !== info.mtime) return true;
   if (atime !== 'preserve') {
-    const cur = Number(await probeOrFail(ctx, sh`stat -c %X ${info.path}`, `reading access time of ${info.path}`));
+    const cur = await ctx.probe(accessTime, info.path);
     return parseTouchTime(atime) !== cur;
   }
   return false;
@@ -47,10 +47,8 @@ export async function timesDiffer(ctx: HostContext, info: FileInfo, mtime: strin
 /** How many entries below `dir` (symlinks excepted) do not have the requested attributes. */
 export async function recurseMismatches(ctx: HostContext, dir: string, spec: AttributeSpec): Promise<number> {
   if (spec.mode === undefined && spec.owner === undefined && spec.group === undefined) return 0;
-  const out = await probeOrFail(ctx, `find ${sh`${dir}`} -mindepth 1 ! -type l -printf '%m\\t%u\\t%g\\t%U\\t%G\\t%y\\n'`, `listing ${dir}`);
   let n = 0;
-  for (const row of out.split('\n').filter(Boolean)) {
-    const [mode = '0', user = '', group = '', uid = '', gid = '', type = ''] = row.split('\t');
+  for (const { mode, user, group, uid, gid, type } of await ctx.probe(treeAttributes, dir)) {
     const cur = mode.padStart(4, '0');
     const badMode = spec.mode !== undefined && resolveMode(spec.mode, cur, type === 'd') !== cur;
     const badOwner = spec.owner !== undefined && spec.owner !== user && spec.owner !== uid;
@@ -58,15 +56,4 @@ export async function recurseMismatches(ctx: HostContext, dir: string, spec: Att
     if (badMode || badOwner || badGroup) n++;
   }
   return n;
-}
-
-/** Is a directory empty? */
-export async function isEmptyDir(ctx: HostContext, dir: string): Promise<boolean> {
-  return (await probeOrFail(ctx, `find ${sh`${dir}`} -mindepth 1 -print -quit`, `listing ${dir}`)) === '';
-}
-
-/** The inode number of a path (following links), or null when missing. */
-export async function inodeOf(ctx: HostContext, path: string): Promise<string | null> {
-  const r = await ctx.probe(sh`stat -L -c %d:%i ${path}`);
-  return r.exitCode === 0 ? r.stdout.trim() : null;
 }

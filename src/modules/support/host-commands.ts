@@ -1,17 +1,10 @@
 /** Running a changing command on the host, failing the task with a clear message when it exits non-zero. */
-import { ModuleFailure, type ApplyContext, type CommandResult, type HostContext } from '../../engine/module.js';
+import { ModuleFailure, type ApplyContext, type CommandResult } from '../../engine/module.js';
 
 export async function runOrFail(ctx: ApplyContext, command: string, what: string): Promise<CommandResult> {
   const r = await ctx.run(command);
   if (r.exitCode !== 0) throw new ModuleFailure(`${what} failed: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`}`, { rc: r.exitCode });
   return r;
-}
-
-/** A read-only probe that must succeed; its stdout, trimmed of the final newline. */
-export async function probeOrFail(ctx: HostContext, command: string, what: string): Promise<string> {
-  const r = await ctx.probe(command);
-  if (r.exitCode !== 0) throw new ModuleFailure(`${what} failed: ${r.stderr.trim() || `exit ${r.exitCode}`}`, { rc: r.exitCode });
-  return r.stdout.replace(/\n$/, '');
 }
 
 /** The directory part of a host path ("/a/b" → "/a", "b" → "."). */

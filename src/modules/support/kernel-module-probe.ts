@@ -10,7 +10,7 @@
  *  - loadable: `modprobe -n` finds it;
  *  - missing: none of these (with modprobe's message).
  */
-import { sh } from '../../engine/module.js';
+import { defineProbe, ModuleFailure, sh } from '../../engine/module.js';
 
 export type ModuleStatus = 'loaded' | 'builtin' | 'loadable' | 'missing';
 
@@ -64,3 +64,16 @@ export function parseStatus(stdout: string): Map<string, { status: ModuleStatus;
   }
   return out;
 }
+
+/** Each module's status; a module the probe said nothing about fails the task with what the host printed. */
+export const kernelModuleStatus = defineProbe({
+  name: 'kernel.module-status',
+  command: (modules: readonly string[]) => statusProbe(modules),
+  parse: (r, modules) => {
+    const found = parseStatus(r.stdout);
+    for (const m of modules) {
+      if (!found.has(m)) throw new ModuleFailure(`cannot tell whether kernel module ${m} is loaded: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`}`, { name: m });
+    }
+    return found;
+  },
+});

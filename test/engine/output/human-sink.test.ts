@@ -70,17 +70,17 @@ describe('HumanSink status lines', () => {
     },
     {
       name: 'debug module msg at default verbosity',
-      event: result(task('show', { module: 'debug' }), 'web1', 'ok', { result: { msg: 'hello', changed: false } }),
+      event: result(task('show', { module: 'debug', showsResult: true }), 'web1', 'ok', { result: { msg: 'hello', changed: false } }),
       expected: ['ok: [web1] => {', '    "msg": "hello"', '}'],
     },
     {
       name: 'debug module var',
-      event: result(task('show', { module: 'debug' }), 'web1', 'ok', { result: { port: 80, changed: false } }),
+      event: result(task('show', { module: 'debug', showsResult: true }), 'web1', 'ok', { result: { port: 80, changed: false } }),
       expected: ['ok: [web1] => {', '    "port": 80', '}'],
     },
     {
       name: 'debug module with only msg field on the event',
-      event: result(task('show', { module: 'debug' }), 'web1', 'ok', { msg: 'hi' }),
+      event: result(task('show', { module: 'debug', showsResult: true }), 'web1', 'ok', { msg: 'hi' }),
       expected: ['ok: [web1] => {', '    "msg": "hi"', '}'],
     },
   ];
@@ -321,7 +321,7 @@ describe('HumanSink diffs', () => {
 describe('HumanSink whole run', () => {
   it('prints a run the way ansible-playbook does', () => {
     const pkg = task('install packages', { module: 'apt', role: 'base' });
-    const dbg = task('show', { module: 'debug' });
+    const dbg = task('show', { module: 'debug', showsResult: true });
     const handler = task('restart nginx', { module: 'service', handler: true });
     const hosts = ['web1', 'web2'];
     const events: RunEvent[] = [

@@ -21,6 +21,7 @@ const PLAYBOOK = `
       register: copied
     - name: when copied changed
       command: touch {{ root }}/d/marker
+      args: { creates: "{{ root }}/d/marker" }
       when: copied is changed
     - name: when copied not changed
       debug: msg=unchanged
@@ -84,6 +85,46 @@ describe('check mode', () => {
       'forced real run': 'changed',
     });
     expect(check.recap.localhost?.changed).toBe(1);
+  });
+});
+
+describe('check mode and a command it cannot predict', () => {
+  const BOOK = `
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: unguarded
+      command: touch {{ playbook_dir }}/work/made
+      register: out
+    - name: unguarded, changed_when false
+      shell: echo hi > {{ playbook_dir }}/work/hi
+      changed_when: false
+      failed_when: out.rc != 0
+    - name: guarded
+      command: touch {{ playbook_dir }}/work/guarded
+      args: { creates: "{{ playbook_dir }}/work/guarded" }
+`;
+  let dir: string;
+  beforeEach(() => {
+    dir = writeProject({ 'pb.yml': BOOK, 'work/keep.txt': '' });
+  });
+  afterEach(() => removeProject(dir));
+
+  it('shows it as not run ("would have run"), never as ok, in the events and the recap', async () => {
+    const before = snapshot(join(dir, 'work'));
+    const check = await tsplay(dir, ['pb.yml', '--check']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(snapshot(join(dir, 'work'))).toEqual(before);
+    expect(statuses(check.events)).toEqual({ unguarded: 'skipped', 'unguarded, changed_when false': 'skipped', guarded: 'changed' });
+    for (const task of ['unguarded', 'unguarded, changed_when false']) {
+      expect(resultOf(check, task)?.msg).toMatch(/^would have run if not in check mode/);
+      expect(resultOf(check, task)?.result).toMatchObject({ skipped: true, changed: false });
+    }
+    expect(check.recap.localhost).toMatchObject({ ok: 1, changed: 1, skipped: 2 });
+
+    const real = await tsplay(dir, ['pb.yml']);
+    expect(real.code, real.stderr).toBe(0);
+    expect(statuses(real.events)).toEqual({ unguarded: 'changed', 'unguarded, changed_when false': 'ok', guarded: 'changed' });
   });
 });
 

@@ -5,7 +5,7 @@
  * full client `apply` gets. Login, the session cookie and re-login belong to
  * the connection (auth `vsphere_soap`), not to this client.
  */
-import type { HttpClient, HttpReader, HttpRequest } from '../../../engine/module.js';
+import type { HttpClient, HttpReader, ReadRequest } from '../../../engine/module.js';
 import { faultFromSoap, VimFault } from './fault.js';
 import { child, escapeXml, parseXml, path, type XmlNode } from './xml.js';
 
@@ -98,7 +98,7 @@ export class VimClient {
   }
 
   private async call(method: string, self: MoRef, argsXml: string, write: boolean): Promise<CallResult> {
-    const req: HttpRequest = {
+    const req: ReadRequest = {
       method: 'POST',
       path: this.sdkPath,
       body: envelope(methodXml(method, self, argsXml)),
