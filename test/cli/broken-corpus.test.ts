@@ -38,6 +38,7 @@ describe('the broken-playbook corpus through the CLI', () => {
       expect(r.code, r.stderr).toBe(4);
       expect(r.stderr).toMatch(/^ERROR! /);
       expect(r.stderr).toContain(where(c));
+      expect(r.stderr).toContain(`[${c.code}]`); // the code docs/errors.md explains
       for (const part of c.messageIncludes) expect(r.stderr).toContain(part);
       expect(r.stderr).not.toMatch(STACK_FRAME);
       expect(r.stdout).not.toContain('PLAY'); // nothing started
