@@ -156,6 +156,16 @@ export const ErrorCodes = {
     fix: 'Fix the pattern: `web:&prod:!db1`, `web[0:2]`, `~regex`.',
   },
   // --- templates and conditions ---------------------------------------------
+  E_TEMPLATE_SYNTAX: {
+    exit: PARSE,
+    summary: 'A templated value in a playbook does not parse as Handlebars (an unclosed `{{`, `{{#if}}` closed by `{{/each}}`), or uses what templates may not (partials, `__proto__`).',
+    fix: 'Fix the template; see docs/templating.md for the Jinja2 translations.',
+  },
+  E_CONDITION_SYNTAX: {
+    exit: PARSE,
+    summary: 'A condition (`when`, `changed_when`, `failed_when`, `until`, `assert: that`) does not parse, or uses syntax, a test or a filter that conditions do not have.',
+    fix: 'Fix the expression: `x is defined and y == 1`; see "Conditions" in docs/templating.md.',
+  },
   E_TEMPLATE: {
     exit: PARSE,
     summary: 'A template or condition failed while it was evaluated (comparing a number with a string, dividing by zero, a missing helper).',

@@ -167,6 +167,11 @@ export interface ModuleDefinition<P extends TSchema = TSchema, S = unknown> {
    * task whose host cannot give it, in --check as in the real run.
    */
   readonly uses?: 'shell' | 'http';
+  /**
+   * Parameters whose values are conditions (like `when`), not templates: the loader parses
+   * them before any host is contacted and the engine evaluates them (assert: ['that']).
+   */
+  readonly conditionParams?: readonly string[];
   check(ctx: HostContext, params: Static<P>): Promise<Plan<S>>;
   apply?(ctx: ApplyContext, plan: Plan<S>, params: Static<P>): Promise<ApplyOutcome | void>;
 }

@@ -35,6 +35,7 @@ export default defineModule({
   description: 'Fails unless the given conditions are all true.',
   params,
   controllerOnly: true,
+  conditionParams: ['that'],
   async check(_ctx, p) {
     const evaluated = p._evaluated;
     if (!evaluated) throw new ModuleFailure('assert: the conditions were not evaluated (the engine passes `_evaluated`)', { evaluated_to: false });

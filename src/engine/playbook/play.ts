@@ -13,6 +13,7 @@ import { PlaySchema } from './schema/play.js';
 import { buildTaskList } from './task-list.js';
 import { isFile } from './files.js';
 import type { TaskScope } from './task-scope.js';
+import { checkKeywordExpressions } from './expressions.js';
 
 export interface PlayContext {
   readonly file: string;
@@ -24,6 +25,7 @@ export interface PlayContext {
 export function buildPlay(ctx: LoadContext, raw: RawMap, pc: PlayContext, segments: Segments): Play | undefined {
   const errorsBefore = ctx.errorCount;
   ctx.check(PlaySchema, raw, pc.file, segments, { 'missing-key': 'E_MISSING_KEY' });
+  checkKeywordExpressions(ctx, raw, pc.file, segments, ['pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers']);
   const baseDir = dirname(pc.file);
   const hosts = hostsOf(raw.hosts);
   if (hosts !== undefined) {

@@ -100,7 +100,12 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
   if (inv && req.limit !== undefined) checkLimit(inv, req.limit, io);
   if (inv && errors.length === 0) {
     for (const w of inv.warnings) io.stderr.write(`[WARNING]: ${w}\n`);
-    errors.push(...checkUndefinedVariables(playbooks, inv, extraVars, (m) => registry.origin(m) === 'built-in'));
+    errors.push(
+      ...checkUndefinedVariables(playbooks, inv, extraVars, {
+        isBuiltin: (m) => registry.origin(m) === 'built-in',
+        conditionParams: (m) => registry.get(m)?.conditionParams ?? [],
+      }),
+    );
   }
   ValidationErrors.throwIfAny(errors);
   if (!inv) throw new Error('unreachable: inventory missing without an error');

@@ -40,14 +40,23 @@ const MAGIC = [
   'environment',
 ];
 
+/** What the check needs to know of the modules tasks name. */
+export interface ModulesSeen {
+  /** built-in modules set no facts beyond set_fact's */
+  readonly isBuiltin: (module: string) => boolean;
+  /** the module's parameters that are conditions (assert: that), not templates */
+  readonly conditionParams: (module: string) => readonly string[];
+}
+
 const BUILTIN_MODULES_SETTING_FACTS = new Set(['set_fact']);
 
 export function checkUndefinedVariables(
   playbooks: readonly Playbook[],
   inv: Inventory,
   extraVars: Vars,
-  isBuiltin: (module: string) => boolean,
+  modules: ModulesSeen,
 ): UndefinedVariableError[] {
+  const isBuiltin = modules.isBuiltin;
   const global = new Set<string>([...MAGIC, ...Object.keys(extraVars)]);
   for (const host of inv.hosts.keys()) for (const k of Object.keys(hostVariables(inv, host))) global.add(k);
   for (const g of inv.groups.values()) for (const k of Object.keys(g.vars)) global.add(k);
@@ -63,7 +72,7 @@ export function checkUndefinedVariables(
       const known = new Set([...global, ...runWide, ...Object.keys(play.vars)]);
       for (const r of play.roles) for (const k of [...Object.keys(r.defaults), ...Object.keys(r.vars), ...Object.keys(r.params)]) known.add(k);
       for (const t of playNodes(play)) for (const k of Object.keys(t.vars)) known.add(k);
-      for (const { text, kind, where } of playUses(play)) {
+      for (const { text, kind, where } of playUses(play, modules.conditionParams)) {
         for (const name of referencedVariables(text, kind)) {
           if (known.has(name) || name.startsWith('ansible_') || guarded(String(text), name)) continue;
           const key = `${name}\u0000${where.file}:${where.line}`;
@@ -125,7 +134,7 @@ interface Use {
   readonly where: SourceLocation;
 }
 
-function playUses(play: Play): Use[] {
+function playUses(play: Play, conditionParams: (module: string) => readonly string[]): Use[] {
   const uses: Use[] = [];
   const templates = (v: unknown, where: SourceLocation): void => {
     if (typeof v === 'string') {
@@ -149,9 +158,9 @@ function playUses(play: Play): Use[] {
       conditions(n.changedWhen, n.location);
       conditions(n.failedWhen, n.location);
       conditions(n.until, n.location);
-      if (n.module === 'assert') {
-        const that = n.args.that;
-        conditions(Array.isArray(that) ? (that as string[]) : typeof that === 'string' ? [that] : [], n.location);
+      for (const param of conditionParams(n.module)) {
+        const value = n.args[param];
+        conditions(Array.isArray(value) ? (value as (string | boolean)[]) : typeof value === 'string' ? [value] : [], n.location);
       }
     }
   }
