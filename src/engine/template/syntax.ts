@@ -108,7 +108,6 @@ const TOKENS: Readonly<Record<string, string>> = {
   EQUALS: "'='",
   CLOSE_BLOCK_PARAMS: "'|'",
   OPEN_BLOCK_PARAMS: "'as |'",
-  INVALID: 'a character templates do not allow',
   OPEN_SEXPR: "'('",
   CLOSE_SEXPR: "')'",
   SEP: "'.' or '/'",
@@ -130,6 +129,7 @@ function describeParseError(e: unknown): string {
   if (got === 'EOF') return `the text ends inside '{{ }}' (an unclosed '{{'?)${at}`;
   if (got === 'OPEN_ENDBLOCK') return `a closing '{{/...}}' has no opening '{{#...}}'${at}`;
   if (got === 'INVERSE') return `'{{else}}' outside '{{#if}}' or '{{#each}}'${at}`;
+  if (got === 'INVALID') return `a character that cannot appear inside '{{ }}' (an unclosed '{{'?)${at}`;
   if (got !== undefined) return `unexpected ${TOKENS[got] ?? got}${at}`;
   return raw.split('\n')[0] ?? raw;
 }
