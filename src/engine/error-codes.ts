@@ -158,7 +158,7 @@ export const ErrorCodes = {
   // --- templates and conditions ---------------------------------------------
   E_TEMPLATE_SYNTAX: {
     exit: PARSE,
-    summary: 'A templated value in a playbook does not parse as Handlebars (an unclosed `{{`, `{{#if}}` closed by `{{/each}}`), or uses what templates may not (partials, `__proto__`).',
+    summary: 'A templated value in a playbook, a role, a vars file or the inventory does not parse as Handlebars (an unclosed `{{`, `{{#if}}` closed by `{{/each}}`), or uses what templates may not (partials, `__proto__`).',
     fix: 'Fix the template; see docs/templating.md for the Jinja2 translations.',
   },
   E_CONDITION_SYNTAX: {

@@ -42,6 +42,26 @@ export function templateSyntaxProblem(text: string): SyntaxProblem | undefined {
   return structureProblem(ast);
 }
 
+/** The first templated string at or inside `value` that does not parse, with its path (for loaders that stop at the first error). */
+export function findTemplateProblem(value: unknown): { readonly path: readonly (string | number)[]; readonly problem: SyntaxProblem } | undefined {
+  const seen = new Set<object>();
+  const walk = (v: unknown, path: (string | number)[]): { path: (string | number)[]; problem: SyntaxProblem } | undefined => {
+    if (typeof v === 'string') {
+      const problem = templateSyntaxProblem(v);
+      return problem ? { path, problem } : undefined;
+    }
+    if (v === null || typeof v !== 'object' || seen.has(v)) return undefined;
+    seen.add(v);
+    const entries: [string | number, unknown][] = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+    for (const [k, x] of entries) {
+      const found = walk(x, [...path, k]);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return walk(value, []);
+}
+
 interface Node {
   readonly type: string;
   readonly [k: string]: unknown;

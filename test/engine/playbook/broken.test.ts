@@ -41,9 +41,9 @@ describe('the broken-playbook corpus', () => {
     expect(text).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  // the play's variables decide these: the loader accepts them, and the run finds them before any
-  // host is contacted (test/cli/broken-corpus.test.ts)
-  it.each(atPrepare)('$name loads (the error needs the play\'s variables)', (c) => {
+  // the inventory's group_vars or the play's variables decide these: the loader accepts the playbook,
+  // and the run finds them before any host is contacted (test/cli/broken-corpus.test.ts)
+  it.each(atPrepare)('$name loads (the error is in the variables)', (c) => {
     expect(loadErrors(join(root, c.name, 'playbook.yml'))).toEqual([]);
   });
 
