@@ -4,7 +4,7 @@
  * without loading the engine.
  */
 import { readFileSync } from 'node:fs';
-import { ExitCode } from '../engine/errors.js'; // no imports of its own: --version stays fast
+import { ExitCode } from '../engine/exit-codes.js'; // no imports of its own: --version stays fast
 
 export function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

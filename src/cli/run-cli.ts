@@ -1,7 +1,7 @@
 /** Dispatches to a subcommand and turns errors into messages and exit codes (no stack traces for user errors). */
 import { CommanderError } from 'commander';
 import { existsSync } from 'node:fs';
-import { ExitCode, OptionsError, TsplayError } from '../engine/errors.js';
+import { errorReport, ExitCode, OptionsError, TsplayError } from '../engine/errors.js';
 
 export interface CliIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -21,6 +21,8 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
         return await (await import('./commands/vault-cli.js')).vaultCli(argv.slice(1), io);
       case 'modules':
         return await (await import('./commands/modules-cli.js')).modulesCli(argv.slice(1), io);
+      case 'errors':
+        return await (await import('./commands/errors-cli.js')).errorsCli(argv.slice(1), io);
       default:
         await refuseMistypedCommand(argv[0]);
         return await (await import('./commands/playbook-cli.js')).playbookCli(argv, io);
@@ -30,7 +32,7 @@ export async function runCli(argv: readonly string[], io: CliIO = processIO): Pr
   }
 }
 
-const SUBCOMMANDS = ['inventory', 'vault', 'modules'];
+const SUBCOMMANDS = ['inventory', 'vault', 'modules', 'errors'];
 
 /** `tsplay inventroy --list` is a typo of a subcommand, not a playbook named `inventroy`. */
 async function refuseMistypedCommand(first: string | undefined): Promise<void> {
@@ -46,7 +48,7 @@ export function reportError(e: unknown, io: CliIO): number {
     return ExitCode.badOptions; // commander already printed the message
   }
   if (TsplayError.isInstance(e)) {
-    io.stderr.write(`ERROR! ${e.format()}\n`);
+    io.stderr.write(`ERROR! ${errorReport(e)}\n`);
     return e.exitCode;
   }
   io.stderr.write(`ERROR! unexpected internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

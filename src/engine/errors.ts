@@ -1,8 +1,13 @@
 /**
- * Every error tsplay reports to a user is a TsplayError: a stable `code`, the
- * exit status it maps to, and where possible the source location it concerns.
- * User errors never print a stack trace; the CLI prints `format(err)`.
+ * Every error tsplay reports to a user is a TsplayError: a stable `code` from
+ * the catalogue (error-codes.ts), the exit status the catalogue gives that
+ * code, and where possible the source location it concerns. User errors never
+ * print a stack trace; the CLI prints `format(err)`.
  */
+import { ErrorCodes, type ErrorCode, type ParseErrorCode } from './error-codes.js';
+import { ExitCode } from './exit-codes.js';
+
+export { ErrorCodes, ExitCode, type ErrorCode, type ParseErrorCode } from './error-codes.js';
 
 /** Where in a user's input something is. `field` is the dotted path inside the document. */
 export interface SourceLocation {
@@ -11,18 +16,6 @@ export interface SourceLocation {
   readonly column?: number;
   readonly field?: string;
 }
-
-/** Exit statuses, as ansible-playbook's. */
-export const ExitCode = {
-  ok: 0,
-  error: 1,
-  hostFailed: 2,
-  hostUnreachable: 3,
-  parseError: 4,
-  badOptions: 5,
-  interrupted: 99,
-} as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export function formatLocation(loc: SourceLocation | undefined): string {
   if (!loc) return '';
@@ -34,8 +27,7 @@ export function formatLocation(loc: SourceLocation | undefined): string {
 }
 
 export abstract class TsplayError extends Error {
-  abstract readonly code: string;
-  readonly exitCode: ExitCode = ExitCode.error;
+  abstract readonly code: ErrorCode;
   readonly location: SourceLocation | undefined;
   readonly hint: string | undefined;
 
@@ -44,6 +36,11 @@ export abstract class TsplayError extends Error {
     this.name = new.target.name;
     this.location = opts.location;
     this.hint = opts.hint;
+  }
+
+  /** The exit status a run stopped by this error ends with: the catalogue's, per code. */
+  get exitCode(): ExitCode {
+    return ErrorCodes[this.code]?.exit ?? ExitCode.error;
   }
 
   /** One human line (or a few): `file:line:col (field): message` plus a hint. */
@@ -60,9 +57,8 @@ export abstract class TsplayError extends Error {
 
 /** Input that cannot be parsed or does not validate: nothing ran (exit 4). */
 export class ParseError extends TsplayError {
-  readonly code: string;
-  override readonly exitCode = ExitCode.parseError;
-  constructor(code: string, message: string, opts: { location?: SourceLocation; hint?: string; cause?: unknown } = {}) {
+  readonly code: ParseErrorCode;
+  constructor(code: ParseErrorCode, message: string, opts: { location?: SourceLocation; hint?: string; cause?: unknown } = {}) {
     super(message, opts);
     this.code = code;
   }
@@ -71,7 +67,6 @@ export class ParseError extends TsplayError {
 /** Several input errors at once: validation reports everything it found. */
 export class ValidationErrors extends TsplayError {
   readonly code = 'E_VALIDATION';
-  override readonly exitCode = ExitCode.parseError;
   readonly errors: readonly TsplayError[];
   constructor(errors: readonly TsplayError[]) {
     super(`${errors.length} error${errors.length === 1 ? '' : 's'} in the input`);
@@ -80,6 +75,7 @@ export class ValidationErrors extends TsplayError {
   override format(): string {
     return this.errors.map((e) => e.format()).join('\n');
   }
+
   /** Throws if any errors were collected. */
   static throwIfAny(errors: readonly TsplayError[]): void {
     if (errors.length === 1) throw errors[0];
@@ -90,13 +86,11 @@ export class ValidationErrors extends TsplayError {
 /** Bad command-line options (exit 5). */
 export class OptionsError extends TsplayError {
   readonly code = 'E_OPTIONS';
-  override readonly exitCode = ExitCode.badOptions;
 }
 
 /** A template referred to a variable that is not defined. */
 export class UndefinedVariableError extends TsplayError {
   readonly code = 'E_UNDEFINED_VAR';
-  override readonly exitCode = ExitCode.parseError;
   readonly variable: string;
   readonly expression: string;
   constructor(variable: string, expression: string, opts: { location?: SourceLocation } = {}) {
@@ -112,13 +106,11 @@ export class UndefinedVariableError extends TsplayError {
 /** A template or condition that is malformed or fails while evaluating. */
 export class TemplateError extends TsplayError {
   readonly code = 'E_TEMPLATE';
-  override readonly exitCode = ExitCode.parseError;
 }
 
 /** A module reported failure on a host. `result` is what gets registered. */
 export class ModuleFailure extends TsplayError {
   readonly code = 'E_MODULE_FAILED';
-  override readonly exitCode = ExitCode.hostFailed;
   readonly result: Readonly<Record<string, unknown>>;
   constructor(message: string, result: Record<string, unknown> = {}, opts: { location?: SourceLocation } = {}) {
     super(message, opts);
@@ -134,7 +126,6 @@ export class NoHostsError extends TsplayError {
 
 export class UnreachableError extends TsplayError {
   readonly code = 'E_UNREACHABLE';
-  override readonly exitCode = ExitCode.hostUnreachable;
   readonly host: string;
   constructor(host: string, message: string, opts: { hint?: string; cause?: unknown } = {}) {
     super(message, opts);
@@ -145,11 +136,20 @@ export class UnreachableError extends TsplayError {
 /** Vault: wrong password, malformed vault data, missing password. */
 export class VaultError extends TsplayError {
   readonly code = 'E_VAULT';
-  override readonly exitCode = ExitCode.error;
 }
 
 /** The run was interrupted (Ctrl-C). */
 export class InterruptedError extends TsplayError {
   readonly code = 'E_INTERRUPTED';
-  override readonly exitCode = ExitCode.interrupted;
+}
+
+/**
+ * `format()` with the code after each error's message (`... [E_TYPE]`), as the CLI prints the
+ * error it stops on; every error of a ValidationErrors on its own line(s).
+ */
+export function errorReport(e: TsplayError): string {
+  const errors = (e as { errors?: unknown }).errors;
+  if (Array.isArray(errors) && errors.every((x) => TsplayError.isInstance(x))) return errors.map((x) => errorReport(x)).join('\n');
+  const [head, ...rest] = e.format().split('\n');
+  return [`${head} [${e.code}]`, ...rest].join('\n');
 }

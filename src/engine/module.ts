@@ -201,7 +201,8 @@ export interface ModuleDefinition<P extends TSchema = TSchema, S = undefined> {
   readonly uses?: 'shell' | 'http';
   /**
    * Parameters that hold conditions (a string, a boolean or a list of them), evaluated with
-   * `ctx.holds`: the engine parses them before the run and checks their variables, as it does `when`.
+   * `ctx.holds`, not templates: the loader parses them before any host is contacted and the
+   * pre-run variable check reads them, as it does `when` (assert: ['that']).
    */
   readonly conditionParams?: readonly string[];
   /**

@@ -4,7 +4,7 @@
  * engine's front door; the CLI only parses flags into a PlaybookRunRequest.
  */
 import { setMaxListeners } from 'node:events';
-import { ExitCode, InterruptedError, OptionsError, TsplayError } from './errors.js';
+import { errorReport, ExitCode, InterruptedError, OptionsError, TsplayError } from './errors.js';
 import { Redactor } from './secret.js';
 import { prepareRun, type PreparedRun } from './run/prepare.js';
 import { runPlay } from './run/play-runner.js';
@@ -72,7 +72,7 @@ export async function runPlaybooks(req: PlaybookRunRequest, io: RunIO, deps: Run
     return await run(req, prepared, io, redactor, controller.signal, deps);
   } catch (e) {
     if (!(e instanceof InterruptedError)) throw e;
-    io.stderr.write(`ERROR! ${e.format()}\n`);
+    io.stderr.write(`ERROR! ${errorReport(e)}\n`);
     return ExitCode.interrupted;
   } finally {
     process.removeListener('SIGINT', onSigint);

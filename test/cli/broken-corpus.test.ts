@@ -1,13 +1,13 @@
 /**
  * The broken-playbook corpus (test/fixtures/broken/cases.ts) at the command
  * line: every case, run and --syntax-check, exits 4 with a message naming the
- * file, line and column, prints no stack trace and starts no play; in process,
- * runPlaybooks contacts no host.
+ * file, line, column and field and the error's code, prints no stack trace and
+ * starts no play; in process, runPlaybooks opens no connection.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TsplayError } from '../../src/engine/errors.js';
+import { TsplayError, ValidationErrors } from '../../src/engine/errors.js';
 import { brokenCases, type BrokenCase } from '../fixtures/broken/cases.js';
 import { cli, ROOT, runInProcess, runRequest, STACK_FRAME, tempDir, TWO_HOST_INVENTORY } from './cli-harness.js';
 
@@ -19,14 +19,16 @@ beforeAll(() => {
   writeFileSync(inventory, TWO_HOST_INVENTORY);
 });
 
+/** `file:line:column (field): ` as the error line starts */
 function where(c: BrokenCase): string {
   const file = join(BROKEN, c.name, c.file ?? 'playbook.yml');
-  return c.column === undefined ? `${file}:${c.line}` : `${file}:${c.line}:${c.column}`;
+  return `${file}:${c.line}:${c.column}${c.field === null ? '' : ` (${c.field})`}: `;
 }
 
 describe('the broken-playbook corpus through the CLI', () => {
-  it('covers every case directory', () => {
-    expect(brokenCases.length).toBe(39);
+  it('has one case per case directory', () => {
+    const dirs = readdirSync(BROKEN, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(brokenCases.map((c) => c.name).sort()).toEqual(dirs.sort());
   });
 
   describe.each([
@@ -38,6 +40,7 @@ describe('the broken-playbook corpus through the CLI', () => {
       expect(r.code, r.stderr).toBe(4);
       expect(r.stderr).toMatch(/^ERROR! /);
       expect(r.stderr).toContain(where(c));
+      expect(r.stderr).toContain(`[${c.code}]`); // the code docs/errors.md explains
       for (const part of c.messageIncludes) expect(r.stderr).toContain(part);
       expect(r.stderr).not.toMatch(STACK_FRAME);
       expect(r.stdout).not.toContain('PLAY'); // nothing started
@@ -53,6 +56,10 @@ describe('the broken-playbook corpus in process', () => {
     const e = r.error as TsplayError;
     expect(e.exitCode).toBe(4);
     expect(e.format()).toContain(where(c));
+    const all = e instanceof ValidationErrors ? e.errors : [e];
+    const match = all.find((x) => x.code === c.code && x.location?.line === c.line && x.location.column === c.column);
+    expect(match, e.format()).toBeDefined();
+    expect(match!.location?.field ?? null).toBe(c.field);
     expect(r.opened).toEqual([]);
     expect(r.stdout).toBe('');
   });

@@ -2,7 +2,8 @@
  * The commands that only tell: `--version` (a fast path that loads no engine
  * and no dependency), `--help`, `tsplay modules` (every built-in module with
  * its parameters; `--markdown --builtin` is docs/modules.md, and this test
- * fails when that file is stale) and `tsplay inventory --list` (the JSON of
+ * fails when that file is stale), `tsplay errors` (the error catalogue;
+ * `--markdown` is docs/errors.md, checked the same way) and `tsplay inventory --list` (the JSON of
  * ansible-inventory, compared with ansible-inventory itself when installed).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../src/engine/builtin-registry.js';
+import { ErrorCodes, type ErrorCode, type ErrorCodeInfo } from '../../src/engine/error-codes.js';
 import { CLI, cli, ROOT, tempDir } from './cli-harness.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -59,7 +61,7 @@ describe('--help', () => {
     expect(r.stdout).toContain('tsplay inventory|vault|modules');
   });
 
-  it.each(['inventory', 'vault', 'modules'])('tsplay %s --help exits 0', async (sub) => {
+  it.each(['inventory', 'vault', 'modules', 'errors'])('tsplay %s --help exits 0', async (sub) => {
     const r = await cli([sub, '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Usage: tsplay ${sub}`);
@@ -106,6 +108,40 @@ describe('tsplay modules', () => {
     const rows = r.stdout.split('\n').filter((l) => l.startsWith('| `'));
     expect(rows.length).toBeGreaterThan(builtins.length);
     for (const row of rows) expect(row.replace(/\\\|/g, '').split('|').length, row).toBe(7);
+  });
+});
+
+describe('tsplay errors', () => {
+  it('docs/errors.md is `tsplay errors --markdown` (regenerate it when this fails)', async () => {
+    const r = await cli(['errors', '--markdown'], { cwd: ROOT });
+    expect(r.code, r.stderr).toBe(0);
+    const doc = readFileSync(join(ROOT, 'docs/errors.md'), 'utf8');
+    expect(doc, 'docs/errors.md is stale: node bin/tsplay.js errors --markdown > docs/errors.md').toBe(r.stdout);
+  });
+
+  it('documents every code of the catalogue once, with its exit status, in rows of four or five cells', async () => {
+    const r = await cli(['errors', '--markdown']);
+    const rows = r.stdout.split('\n').filter((l) => l.startsWith('| `E_'));
+    expect(rows.map((l) => /^\| `(E_\w+)`/.exec(l)?.[1])).toEqual(Object.keys(ErrorCodes));
+    for (const row of rows) {
+      const cells = row.replace(/\\\|/g, '').split('|').slice(1, -1).map((c) => c.trim());
+      const code = cells[0]!.replace(/`/g, '') as ErrorCode;
+      const info: ErrorCodeInfo = ErrorCodes[code];
+      expect(cells.length, row).toBe(info.via ? 5 : 4);
+      expect(cells[info.via ? 2 : 1], row).toBe(String(info.exit));
+    }
+  });
+
+  it('CODE (with or without E_) shows that code; an unknown one exits 5 with a suggestion', async () => {
+    const one = await cli(['errors', 'undefined_var']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^E_UNDEFINED_VAR {2}exit 4\n/);
+    expect(one.stdout).not.toContain('E_TYPE');
+    const json = await cli(['errors', 'E_MODULE_FAILED', '--json']);
+    expect(JSON.parse(json.stdout)).toEqual([{ code: 'E_MODULE_FAILED', ...ErrorCodes.E_MODULE_FAILED }]);
+    const bad = await cli(['errors', 'E_TYEP']);
+    expect(bad.code).toBe(5);
+    expect(bad.stderr).toContain("unknown error code: E_TYEP; did you mean 'E_TYPE'?");
   });
 });
 

@@ -10,7 +10,7 @@ const collect = (v: string, prev: string[]): string[] => [...prev, v];
 export function playbookCommand(): Command {
   return new Command('tsplay')
     .description('Run Ansible-style playbooks over SSH, HTTP or locally, in parallel, with honest check and diff modes.')
-    .usage('PLAYBOOK... [options]   |   tsplay inventory|vault|modules ...')
+    .usage('PLAYBOOK... [options]   |   tsplay inventory|vault|modules|errors ...')
     .argument('<playbook...>', 'playbook files, run in order')
     .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])
     .option('-e, --extra-vars <vars>', 'key=value, @file.yml or a JSON/YAML mapping (repeatable; highest precedence)', collect, [])

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import { ExitCode, OptionsError, TsplayError, VaultError } from '../../engine/errors.js';
+import { errorReport, ExitCode, OptionsError, TsplayError, VaultError } from '../../engine/errors.js';
 import { writeFileAtomic } from '../../engine/vault/atomic-write.js';
 import { editVaultFile, type EditorRunner } from '../../engine/vault/edit-file.js';
 import { formatEncryptedString } from '../../engine/vault/encrypt-string.js';
@@ -53,7 +53,7 @@ export async function runVaultCommand(args: VaultCommandArgs, io: VaultCommandIO
     return ExitCode.ok;
   } catch (e) {
     if (!TsplayError.isInstance(e)) throw e;
-    io.stderr.write(`ERROR! ${e.format()}\n`);
+    io.stderr.write(`ERROR! ${errorReport(e)}\n`);
     return e.exitCode;
   }
 }

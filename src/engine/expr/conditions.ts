@@ -13,7 +13,8 @@ import { MissingVariable, UndefinedValue } from '../template/undefined-value.js'
 import { userError } from '../template/user-error.js';
 import { evaluate } from './evaluate.js';
 import { toBool } from './filters.js';
-import { parseExpression, type Node } from './parse.js';
+import type { Node } from './parse.js';
+import { parseCondition } from './syntax.js';
 
 export type Condition = string | boolean;
 
@@ -79,7 +80,7 @@ export class ConditionEvaluator {
   #parse(expr: string, where?: SourceLocation): Node {
     const hit = this.#parsed.get(expr);
     if (hit) return hit;
-    const node = parseExpression(expr.trim(), where);
+    const node = parseCondition(expr.trim(), where);
     if (this.#parsed.size >= CACHE_LIMIT) this.#parsed.clear();
     this.#parsed.set(expr, node);
     return node;

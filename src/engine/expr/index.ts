@@ -9,3 +9,4 @@ export {
 } from './conditions.js';
 export { conditionVariables } from './referenced.js';
 export { referencedVariables } from './referenced-variables.js';
+export { conditionSyntaxProblem, parseCondition } from './syntax.js';

@@ -3,6 +3,7 @@
  * typed Facts object. `probe` is whatever runs a read-only command there
  * (a Connection's exec, a HostContext's probe).
  */
+import { TsplayError } from '../errors.js';
 import { factsCommand } from './command.js';
 import { parseFacts } from './parse.js';
 import type { Facts } from './types.js';
@@ -10,7 +11,7 @@ import type { Facts } from './types.js';
 export type FactProbe = (command: string) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 
 /** Facts could not be read from the host. */
-export class FactsError extends Error {
+export class FactsError extends TsplayError {
   readonly code = 'E_FACTS';
 }
 

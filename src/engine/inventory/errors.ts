@@ -3,12 +3,11 @@
  * with codes E_INVENTORY_*): a malformed host pattern and bad connection
  * variables.
  */
-import { ExitCode, TsplayError, type SourceLocation } from '../errors.js';
+import { TsplayError, type SourceLocation } from '../errors.js';
 
 /** A `hosts:` or `--limit` pattern that cannot be parsed (bad regex, lone `!`, bad subscript). */
 export class HostPatternError extends TsplayError {
   readonly code = 'E_HOST_PATTERN';
-  override readonly exitCode = ExitCode.parseError;
   readonly pattern: string;
   constructor(pattern: string, message: string, opts: { location?: SourceLocation; hint?: string } = {}) {
     super(`host pattern '${pattern}': ${message}`, opts);
@@ -19,7 +18,6 @@ export class HostPatternError extends TsplayError {
 /** A connection variable with a value of the wrong kind (a port that is not a number). */
 export class ConnectionVarError extends TsplayError {
   readonly code = 'E_CONNECTION_VAR';
-  override readonly exitCode = ExitCode.parseError;
   readonly host: string;
   constructor(host: string, message: string, opts: { hint?: string } = {}) {
     super(`host '${host}': ${message}`, opts);

@@ -9,8 +9,9 @@
 import { readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { ParseError } from '../errors.js';
-import { locate } from '../yaml/load.js';
+import { fieldPath, locate } from '../yaml/load.js';
 import type { ReadYaml, Vars, VarsDir } from './model.js';
+import { findTemplateProblem } from '../template/syntax.js';
 
 const EXTENSIONS = ['', '.yml', '.yaml', '.json'];
 
@@ -68,6 +69,16 @@ export function readVarsFile(file: string, readYaml: ReadYaml): Vars {
   if (typeof data !== 'object' || Array.isArray(data)) {
     throw new ParseError('E_INVENTORY_VARS_FILE', `a variables file must hold a mapping, found ${Array.isArray(data) ? 'a list' : typeof data}`, {
       location: locate(data) ?? { file },
+    });
+  }
+  // the values are templates: one that does not parse is reported now, at its line
+  const found = findTemplateProblem(data);
+  if (found) {
+    const [key] = found.path;
+    const field = fieldPath(found.path);
+    throw new ParseError('E_TEMPLATE_SYNTAX', found.problem.message, {
+      location: { ...(locate(data, key) ?? { file }), field },
+      ...(found.problem.hint ? { hint: found.problem.hint } : {}),
     });
   }
   return data as Vars;

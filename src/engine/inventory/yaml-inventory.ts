@@ -8,6 +8,7 @@ import { ParseError, type SourceLocation } from '../errors.js';
 import { fieldPath, locate } from '../yaml/load.js';
 import type { InventoryBuilder } from './builder.js';
 import { HostRangeSyntax, parseHostKey } from './host-range.js';
+import { findTemplateProblem } from '../template/syntax.js';
 
 const GROUP_KEYS = ['hosts', 'vars', 'children'] as const;
 
@@ -58,7 +59,9 @@ class GroupParser {
   }
 
   private vars(name: string, body: Record<string, unknown>, path: Path): void {
-    for (const [key, value] of Object.entries(this.section(name, 'vars', body, path))) {
+    const vars = this.section(name, 'vars', body, path);
+    checkTemplates(vars, [...path, 'vars'], this.file);
+    for (const [key, value] of Object.entries(vars)) {
       this.builder.setGroupVar(name, key, value, at(body.vars, key, [...path, 'vars', key], this.file));
     }
   }
@@ -90,6 +93,7 @@ class GroupParser {
       if (e instanceof HostRangeSyntax) throw new ParseError('E_INVENTORY_HOST_RANGE', e.message, { location: where });
       throw e;
     }
+    if (body) checkTemplates(body, path, this.file);
     for (const name of parsed.names) {
       this.builder.addHost(name, group, parsed.port);
       for (const [k, v] of Object.entries(body ?? {})) this.builder.setHostVar(name, k, v);
@@ -118,6 +122,15 @@ class GroupParser {
       hint: near ? `did you mean '${best}'? a group may only have hosts, vars and children` : 'a group may only have hosts, vars and children',
     });
   }
+}
+
+/** Variables are templates: one that does not parse is an input error here, not a task failure on every host later. */
+function checkTemplates(vars: Record<string, unknown>, path: Path, file: string): void {
+  const found = findTemplateProblem(vars);
+  if (!found) return;
+  const key = String(found.path[0]);
+  const where = { ...at(vars, key, [...path, key], file), field: fieldPath([...path, ...found.path]) };
+  throw new ParseError('E_TEMPLATE_SYNTAX', found.problem.message, { location: where, ...(found.problem.hint ? { hint: found.problem.hint } : {}) });
 }
 
 function at(obj: unknown, key: string, path: Path, file: string): SourceLocation {

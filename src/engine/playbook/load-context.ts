@@ -4,7 +4,7 @@
  * to check a value against a schema with located, human errors.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { ParseError, TsplayError, ValidationErrors, type SourceLocation } from '../errors.js';
+import { ParseError, TsplayError, ValidationErrors, type ParseErrorCode, type SourceLocation } from '../errors.js';
 import { fieldPath, loadYamlFile, locatePath } from '../yaml/load.js';
 import { SchemaCompiler } from '../validate/schema-compiler.js';
 import { ModuleParams } from '../validate/module-params.js';
@@ -14,7 +14,7 @@ import type { LoadOptions, ModuleLookup } from './load-options.js';
 export type Segments = readonly (string | number)[];
 
 /** Error codes for schema issues, per kind. */
-export const SCHEMA_ERROR_CODES: Record<IssueKind, string> = {
+export const SCHEMA_ERROR_CODES: Record<IssueKind, ParseErrorCode> = {
   'unknown-key': 'E_UNKNOWN_KEY',
   'missing-key': 'E_MISSING_KEY',
   type: 'E_TYPE',
@@ -45,7 +45,7 @@ export class LoadContext {
     this.#errors.push(error);
   }
 
-  error(code: string, message: string, location: SourceLocation, hint?: string): void {
+  error(code: ParseErrorCode, message: string, location: SourceLocation, hint?: string): void {
     this.add(new ParseError(code, message, { location, ...(hint ? { hint } : {}) }));
   }
 
@@ -67,7 +67,7 @@ export class LoadContext {
    * Validates `value` (found at `segments` inside `container`'s file) against
    * `schema`; records each issue and returns whether it was valid.
    */
-  check(schema: TSchema, value: unknown, file: string, segments: Segments, codes: Partial<Record<IssueKind, string>> = {}): boolean {
+  check(schema: TSchema, value: unknown, file: string, segments: Segments, codes: Partial<Record<IssueKind, ParseErrorCode>> = {}): boolean {
     const validate = this.#schemas.compile(schema);
     if (validate(value)) return true;
     // keywords are not templated at load: `become: "{{ x }}"` is reported, not skipped

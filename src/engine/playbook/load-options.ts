@@ -4,7 +4,7 @@ import type { ModuleParams } from '../validate/module-params.js';
 
 /** Which task keys are modules, and their parameter schemas (the module registry satisfies this). */
 export interface ModuleLookup {
-  get(name: string): { readonly params: TSchema; readonly freeForm?: string; readonly name?: string } | undefined;
+  get(name: string): { readonly params: TSchema; readonly freeForm?: string; readonly name?: string; readonly conditionParams?: readonly string[] } | undefined;
   names(): readonly string[];
 }
 

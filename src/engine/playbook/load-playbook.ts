@@ -16,6 +16,7 @@ import type { LoadOptions } from './load-options.js';
 import type { Play, Playbook } from './model.js';
 import { buildPlay, type PlayContext } from './play.js';
 import { ImportPlaybookSchema } from './schema/play.js';
+import { checkKeywordExpressions } from './expressions.js';
 
 export function loadPlaybook(file: string, opts: LoadOptions): Playbook {
   const ctx = new LoadContext(opts);
@@ -51,7 +52,9 @@ function loadPlaybookFile(ctx: LoadContext, file: string, parent: PlayContext): 
 }
 
 function importPlaybook(ctx: LoadContext, entry: RawMap, pc: PlayContext, segments: (string | number)[]): Play[] {
-  if (!ctx.check(ImportPlaybookSchema, entry, pc.file, segments)) return [];
+  const valid = ctx.check(ImportPlaybookSchema, entry, pc.file, segments);
+  checkKeywordExpressions(ctx, entry, pc.file, segments, ['import_playbook']);
+  if (!valid) return [];
   const name = entry.import_playbook as string;
   const at = where(entry, ['import_playbook'], pc.file, segments);
   if (isTemplated(name)) {

@@ -5,6 +5,9 @@
  * node keeps the location it was written at.
  */
 import type { SourceLocation } from '../errors.js';
+import type { SerialSetting } from './serial.js';
+
+export type { BatchSize, SerialSetting } from './serial.js';
 
 export type Vars = Record<string, unknown>;
 
@@ -109,6 +112,8 @@ export interface Play {
   readonly name: string;
   /** host pattern, raw (may be templated) */
   readonly hosts: string;
+  /** where `hosts:` is written */
+  readonly hostsLocation?: SourceLocation;
   readonly vars: Vars;
   /** vars_files, raw paths resolved against the playbook directory */
   readonly varsFiles: readonly string[];
@@ -129,7 +134,8 @@ export interface Play {
   readonly diff?: boolean;
   readonly noLog?: boolean;
   readonly ignoreErrors?: boolean;
-  readonly serial?: readonly (number | string)[];
+  /** batch sizes, or a template rendered before the run (see run/play-keywords.ts) */
+  readonly serial?: SerialSetting;
   readonly forks?: number;
   readonly strategy: 'linear' | 'free';
   readonly maxFailPercentage?: number;

@@ -6,6 +6,7 @@
 import { locate } from '../yaml/load.js';
 import { describeValue } from '../validate/describe.js';
 import { paramError } from '../validate/module-params.js';
+import { conditionsIn, templatesIn } from './expressions.js';
 import { parseKeyValues } from './free-form.js';
 import { isMapping, type RawMap } from './keywords.js';
 import { where, type LoadContext, type Segments } from './load-context.js';
@@ -79,6 +80,15 @@ export function moduleArgs(ctx: LoadContext, input: ModuleArgsInput): Vars {
     // for a missing parameter, point at the module key; the field names the parameter
     const location = issue.kind === 'missing-key' ? { ...(locate(task, moduleKey) ?? loc), field: `${loc.field ?? ''}` } : loc;
     ctx.add(paramError({ ...issue, path: [] }, location));
+  }
+  // conditions among the parameters (assert's `that`) are parsed as conditions, every other value as a template
+  for (const [k, source] of sources) {
+    // a parameter from a `key=value` string is reported at the module key
+    const fromString = source === keyAt;
+    const locate = (at: Segments) => (fromString ? where(task, [moduleKey], file, segments) : where(source.container, at, file, source.segments));
+    const path = fromString ? [moduleKey] : source.path;
+    if (module.conditionParams?.includes(k)) conditionsIn(ctx, args[k], path, locate);
+    else templatesIn(ctx, args[k], path, locate);
   }
   return args;
 }

@@ -10,9 +10,11 @@ import type { Play, Task } from './model.js';
 import { checkNotify } from './notify-check.js';
 import { buildRoleEntries } from './role-entries.js';
 import { PlaySchema } from './schema/play.js';
+import { serialSetting } from './serial.js';
 import { buildTaskList } from './task-list.js';
 import { isFile } from './files.js';
 import type { TaskScope } from './task-scope.js';
+import { checkKeywordExpressions } from './expressions.js';
 
 export interface PlayContext {
   readonly file: string;
@@ -24,6 +26,7 @@ export interface PlayContext {
 export function buildPlay(ctx: LoadContext, raw: RawMap, pc: PlayContext, segments: Segments): Play | undefined {
   const errorsBefore = ctx.errorCount;
   ctx.check(PlaySchema, raw, pc.file, segments, { 'missing-key': 'E_MISSING_KEY' });
+  checkKeywordExpressions(ctx, raw, pc.file, segments, ['pre_tasks', 'roles', 'tasks', 'post_tasks', 'handlers']);
   const baseDir = dirname(pc.file);
   const hosts = hostsOf(raw.hosts);
   if (hosts !== undefined) {
@@ -52,12 +55,14 @@ export function buildPlay(ctx: LoadContext, raw: RawMap, pc: PlayContext, segmen
   if (ctx.errorCount > errorsBefore || hosts === undefined) return undefined;
 
   const own = inheritable(raw);
-  const serial = serialOf(raw.serial);
+  const serialItems = Array.isArray(raw.serial) ? raw.serial.map((_, i) => where(raw, ['serial', i], pc.file, segments)) : undefined;
+  const serial = serialSetting(raw.serial, where(raw, ['serial'], pc.file, segments), serialItems);
   const forks = toNumber(raw.forks);
   const maxFail = toNumber(raw.max_fail_percentage);
   return {
     name: typeof raw.name === 'string' ? raw.name : hosts,
     hosts,
+    hostsLocation: where(raw, ['hosts'], pc.file, segments),
     vars: toVars(raw.vars),
     varsFiles,
     baseDir,
@@ -88,12 +93,6 @@ function hostsOf(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (Array.isArray(v) && v.every((h) => typeof h === 'string')) return v.join(',');
   return undefined;
-}
-
-/** `5`, `"30%"`, `[1, "50%"]` → a list; numeric strings become numbers */
-function serialOf(v: unknown): (number | string)[] | undefined {
-  if (v === undefined || v === null) return undefined;
-  return (Array.isArray(v) ? v : [v]).map((s) => (typeof s === 'string' && /^\s*\d+\s*$/.test(s) ? Number(s) : (s as number | string)));
 }
 
 function checkVarsFiles(ctx: LoadContext, raw: RawMap, files: readonly string[], baseDir: string, file: string, segments: Segments): void {

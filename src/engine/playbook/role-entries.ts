@@ -11,6 +11,7 @@ import type { Block } from './model.js';
 import { importRole } from './roles.js';
 import { RoleEntryObjectSchema } from './schema/role.js';
 import type { TaskScope } from './task-scope.js';
+import { checkKeywordExpressions } from './expressions.js';
 
 export function buildRoleEntries(ctx: LoadContext, entries: unknown, scope: TaskScope, segments: Segments): Block[] {
   if (entries === null || entries === undefined) return [];
@@ -32,7 +33,9 @@ function buildRoleEntry(ctx: LoadContext, list: readonly unknown[], i: number, s
     ctx.error('E_TYPE', `expected a role name or a mapping with 'role:', got ${describeValue(entry)}`, at);
     return undefined;
   }
-  if (!ctx.check(RoleEntryObjectSchema, entry, scope.file, segments)) return undefined;
+  const valid = ctx.check(RoleEntryObjectSchema, entry, scope.file, segments);
+  checkKeywordExpressions(ctx, entry, scope.file, segments, ['role', 'name']);
+  if (!valid) return undefined;
   const name = typeof entry.role === 'string' ? entry.role : typeof entry.name === 'string' ? entry.name : undefined;
   if (name === undefined) {
     ctx.error('E_MISSING_KEY', "role entry has no 'role:' naming the role", where(entry, [], scope.file, segments));

@@ -17,6 +17,7 @@ import { buildHandlerList } from './handlers.js';
 import { buildRoleEntries } from './role-entries.js';
 import { loadTaskFile } from './task-files.js';
 import type { TaskScope } from './task-scope.js';
+import { checkTemplates } from './expressions.js';
 
 export interface RoleRequest {
   readonly name: string;
@@ -138,6 +139,7 @@ function readVarsFile(ctx: LoadContext, dir: string, sub: string, base: string, 
     ctx.error('E_TYPE', `${sub}/${base} must be a mapping of variables`, where(read.value, [], file));
     return {};
   }
+  checkTemplates(ctx, read.value, [], file, []);
   return { ...read.value };
 }
 

@@ -11,6 +11,7 @@ import { LoadContext, where } from './load-context.js';
 import type { LoadOptions } from './load-options.js';
 import type { RoleInstance, TaskNode, Vars } from './model.js';
 import { loadTaskFile } from './task-files.js';
+import { checkTemplates } from './expressions.js';
 
 export interface TaskFileLoader {
   loadTasks(file: string, baseDir: string, role: RoleInstance | undefined, where: SourceLocation): readonly TaskNode[];
@@ -41,6 +42,7 @@ export function createTaskFileLoader(opts: LoadOptions & { readonly playbookDir:
       if (!isFile(path)) ctx.error('E_FILE_NOT_FOUND', `vars_files: file not found: ${path}`, at);
       const read = ctx.errorCount ? undefined : ctx.read(path);
       if (read && read.value !== null && !isMapping(read.value)) ctx.error('E_TYPE', 'a vars file must be a mapping of variables', where(read.value, [], path));
+      else if (read) checkTemplates(ctx, read.value, [], path, []);
       ctx.throwIfErrors();
       return read && isMapping(read.value) ? { ...read.value } : {};
     },

@@ -12,6 +12,7 @@ import { ImportTasksSchema, IncludeTasksSchema } from './schema/task.js';
 import { buildTaskList, nodeLocation } from './task-list.js';
 import { describeChain, isFile } from './files.js';
 import type { TaskScope } from './task-scope.js';
+import { checkKeywordExpressions } from './expressions.js';
 
 /** Reads and builds a task file; records errors and returns [] when it cannot. */
 export function loadTaskFile(ctx: LoadContext, file: string, scope: TaskScope): TaskNode[] {
@@ -33,7 +34,9 @@ function fileName(raw: RawMap, key: string): string | undefined {
 }
 
 export function includeTasks(ctx: LoadContext, raw: RawMap, scope: TaskScope, segments: Segments): IncludeTasks | undefined {
-  if (!ctx.check(IncludeTasksSchema, raw, scope.file, segments)) return undefined;
+  const valid = ctx.check(IncludeTasksSchema, raw, scope.file, segments);
+  checkKeywordExpressions(ctx, raw, scope.file, segments);
+  if (!valid) return undefined;
   const file = fileName(raw, 'include_tasks')!;
   if (!isTemplated(file)) {
     const path = resolve(scope.baseDir, file);
@@ -61,7 +64,10 @@ export function includeTasks(ctx: LoadContext, raw: RawMap, scope: TaskScope, se
 
 /** The imported tasks, spliced in place; wrapped in a block when the import sets keywords. */
 export function importTasks(ctx: LoadContext, raw: RawMap, scope: TaskScope, segments: Segments): TaskNode[] {
-  if (!ctx.check(ImportTasksSchema, raw, scope.file, segments)) return [];
+  const valid = ctx.check(ImportTasksSchema, raw, scope.file, segments);
+  // a templated file name is an error of its own (below)
+  checkKeywordExpressions(ctx, raw, scope.file, segments, ['import_tasks']);
+  if (!valid) return [];
   const file = fileName(raw, 'import_tasks')!;
   const at = where(raw, ['import_tasks'], scope.file, segments);
   if (isTemplated(file)) {

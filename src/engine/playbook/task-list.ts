@@ -13,6 +13,7 @@ import { BlockSchema, ImportRoleSchema, MetaSchema } from './schema/task.js';
 import { buildTask } from './task.js';
 import { importTasks, includeTasks } from './task-files.js';
 import type { TaskScope } from './task-scope.js';
+import { checkKeywordExpressions } from './expressions.js';
 
 export function buildTaskList(ctx: LoadContext, list: unknown, scope: TaskScope, segments: Segments): TaskNode[] {
   if (list === null || list === undefined) return [];
@@ -55,6 +56,7 @@ function buildBlock(ctx: LoadContext, raw: RawMap, scope: TaskScope, segments: S
   for (const [k, v] of Object.entries(raw)) if (!modules.includes(k)) keywords[k] = v;
   copyLocation(raw, keywords);
   const valid = ctx.check(BlockSchema, keywords, scope.file, segments) && modules.length === 0;
+  checkKeywordExpressions(ctx, keywords, scope.file, segments, ['block', 'rescue', 'always']);
   const block = buildTaskList(ctx, raw.block, scope, [...segments, 'block']);
   const rescue = buildTaskList(ctx, raw.rescue, scope, [...segments, 'rescue']);
   const always = buildTaskList(ctx, raw.always, scope, [...segments, 'always']);
@@ -72,7 +74,9 @@ function buildBlock(ctx: LoadContext, raw: RawMap, scope: TaskScope, segments: S
 }
 
 function buildMeta(ctx: LoadContext, raw: RawMap, scope: TaskScope, segments: Segments): Meta | undefined {
-  if (!ctx.check(MetaSchema, raw, scope.file, segments, { type: 'E_BAD_META' })) return undefined;
+  const valid = ctx.check(MetaSchema, raw, scope.file, segments, { type: 'E_BAD_META' });
+  checkKeywordExpressions(ctx, raw, scope.file, segments, ['meta']);
+  if (!valid) return undefined;
   return {
     kind: 'meta',
     ...inheritable(raw),
@@ -83,7 +87,9 @@ function buildMeta(ctx: LoadContext, raw: RawMap, scope: TaskScope, segments: Se
 
 /** `import_role` / `include_role` (both static): a block holding the role's tasks. */
 function importRoleTask(ctx: LoadContext, raw: RawMap, scope: TaskScope, segments: Segments): Block | undefined {
-  if (!ctx.check(ImportRoleSchema, raw, scope.file, segments)) return undefined;
+  const valid = ctx.check(ImportRoleSchema, raw, scope.file, segments);
+  checkKeywordExpressions(ctx, raw, scope.file, segments, ['import_role', 'include_role']);
+  if (!valid) return undefined;
   const key = 'import_role' in raw ? 'import_role' : 'include_role';
   if ('import_role' in raw && 'include_role' in raw) {
     ctx.error('E_MULTIPLE_MODULES', "a task cannot have both 'import_role' and 'include_role'", where(raw, ['include_role'], scope.file, segments));

@@ -8,6 +8,7 @@ import { nearest } from '../validate/did-you-mean.js';
 import { inheritable, loopControl, loopOf, toConditions, toNumber, toStringList, type RawMap } from './keywords.js';
 import { where, type LoadContext, type Segments } from './load-context.js';
 import type { Task } from './model.js';
+import { checkKeywordExpressions } from './expressions.js';
 import { moduleArgs } from './module-args.js';
 import { normaliseModuleName } from './module-name.js';
 import { TASK_KEYWORDS, TaskKeywordsSchema } from './schema/task.js';
@@ -48,6 +49,8 @@ export function buildTask(ctx: LoadContext, raw: RawMap, scope: TaskScope, segme
   for (const k of keys) if (KEYWORDS.has(k)) keywords[k] = raw[k];
   copyLocation(raw, keywords);
   if (!ctx.check(TaskKeywordsSchema, keywords, scope.file, segments)) ok = false;
+  // the module's own value and `args:` are checked with the module's parameters (moduleArgs)
+  checkKeywordExpressions(ctx, keywords, scope.file, segments, ['args']);
 
   const moduleKey = moduleKeys[0];
   if (moduleKey === undefined) return undefined;

@@ -5,6 +5,7 @@
 import type { FileInfo } from '../module.js';
 import type { Connection, BecomeOptions } from '../transport/transport.js';
 import { quote } from '../transport/shell-quote.js';
+import { HostFileError } from '../transport/host-file-error.js';
 
 const FIELD_SEP = '\t';
 
@@ -49,6 +50,6 @@ export async function statOnHost(
 ): Promise<FileInfo | null> {
   const r = await conn.exec(statCommand(path, opts), { quick: true, ...(opts.become ? { become: opts.become } : {}) });
   if (r.exitCode === 3) return null;
-  if (r.exitCode !== 0) throw new Error(`cannot stat ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  if (r.exitCode !== 0) throw new HostFileError('stat', path, r.stderr.trim() || `exit ${r.exitCode}`);
   return parseStat(path, r.stdout, opts.follow);
 }

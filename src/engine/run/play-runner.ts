@@ -12,6 +12,7 @@ import { flushHandlers, unknownNotifications } from './handlers.js';
 import { fromPlay, type Inherited } from './inherited.js';
 import { runNodes, type NodeRunner } from './node-runner.js';
 import type { PlayScope, RunContext } from './run-context.js';
+import { serialSizes } from './play-keywords.js';
 import { serialBatches } from './serial.js';
 import { playLevelVars, taskVars } from './task-vars.js';
 
@@ -30,7 +31,7 @@ export async function runPlay(rc: RunContext, play: Play): Promise<void> {
   const ps: PlayScope = { play, playHosts: active, batch: [], varsFiles: new Map(), aborted: false };
   const r: NodeRunner = { rc, ps, limit: pLimit(Math.max(1, play.forks ?? rc.options.forks)) };
   const inh = fromPlay(play);
-  for (const batch of serialBatches(active, play.serial)) {
+  for (const batch of serialBatches(active, serialSizes(play, () => playLevelVars(rc, { play }), rc.templates))) {
     if (rc.signal.aborted) break;
     ps.batch = batch;
     loadVarsFiles(rc, ps, batch, inh);

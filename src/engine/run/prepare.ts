@@ -11,7 +11,7 @@ import { NoHostsError, OptionsError, ParseError, TsplayError, ValidationErrors }
 import { ConditionEvaluator } from '../expr/index.js';
 import { inventoryView, loadInventory, localhostInventory, matchHosts, type Inventory } from '../inventory/index.js';
 import { createTaskFileLoader, loadPlaybook } from '../playbook/index.js';
-import type { Playbook } from '../playbook/model.js';
+import type { Play, Playbook } from '../playbook/model.js';
 import type { ModuleRegistry } from '../registry.js';
 import type { Redactor } from '../secret.js';
 import { Templar } from '../template/index.js';
@@ -23,6 +23,7 @@ import type { Vars } from '../vars/precedence.js';
 import type { PlaybookRunRequest } from '../run-playbooks.js';
 import type { InventoryView, TaskFileLoader } from './run-context.js';
 import type { RunIO } from './run-io.js';
+import { playKeywordVars, resolvePlayKeywords } from './play-keywords.js';
 import { checkUndefinedVariables } from './undefined-vars.js';
 
 export interface PreparedRun {
@@ -80,10 +81,10 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
   }
   const params = new ModuleParams();
   const rolesPath = [...new Set([...extraVarsDirs.map((d) => resolve(d, 'roles')), resolve(projectRoot, 'playbooks', 'roles')])];
-  const playbooks: Playbook[] = [];
+  const loaded: Playbook[] = [];
   for (const file of req.playbooks) {
     const pb = attempt(() => loadPlaybook(file, { modules: registry, readYaml, rolesPath, params }));
-    if (pb) playbooks.push(pb);
+    if (pb) loaded.push(pb);
   }
   const templates = new Templar({
     redactor,
@@ -94,19 +95,29 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
   const files = createTaskFileLoader({ modules: registry, readYaml, rolesPath, params, playbookDir });
   // vars_files named without a template are read now, so a vaulted one without a password (or
   // with bad YAML) is reported with the other errors, before any host is contacted
-  for (const play of playbooks.flatMap((pb) => pb.plays)) {
-    for (const f of play.varsFiles) if (!isTemplated(f)) attempt(() => files.loadVars(f, play.baseDir, play.location));
+  const readVarsFiles = new Map<Play, Vars>();
+  for (const play of loaded.flatMap((pb) => pb.plays)) {
+    const merged: Vars = {};
+    for (const f of play.varsFiles) if (!isTemplated(f)) Object.assign(merged, attempt(() => files.loadVars(f, play.baseDir, play.location)));
+    readVarsFiles.set(play, merged);
   }
+  // templated serial and hosts are rendered now, with the play's variables: a bad value stops the run before it starts
+  const groups = inv ? inventoryView(inv).groups() : {};
+  const resolvePlay = (play: Play): Play => {
+    const vars = playKeywordVars({ play, extraVars, varsFiles: readVarsFiles.get(play) ?? {}, groups, playbookDir, check: req.check });
+    return attempt(() => resolvePlayKeywords(play, vars, templates)) ?? play;
+  };
+  const resolved: Playbook[] = inv ? loaded.map((pb) => ({ ...pb, plays: pb.plays.map(resolvePlay) })) : loaded;
   if (inv && req.limit !== undefined) checkLimit(inv, req.limit, io);
   if (inv && errors.length === 0) {
     for (const w of inv.warnings) io.stderr.write(`[WARNING]: ${w}\n`);
-    errors.push(...checkUndefinedVariables(playbooks, inv, extraVars, (m) => registry.get(m)));
+    errors.push(...checkUndefinedVariables(resolved, inv, extraVars, (m) => registry.get(m)));
   }
   ValidationErrors.throwIfAny(errors);
   if (!inv) throw new Error('unreachable: inventory missing without an error');
 
   return {
-    playbooks,
+    playbooks: resolved,
     inventory: withCommandLineDefaults(inventoryView(inv), req),
     registry,
     params,

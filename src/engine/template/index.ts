@@ -4,3 +4,4 @@ export { templateVariables } from './referenced-variables.js';
 export { truthy } from './truthy.js';
 export { UndefinedValue } from './undefined-value.js';
 export type { Vars } from './frame.js';
+export { templateSyntaxProblem, type SyntaxProblem } from './syntax.js';

@@ -12,6 +12,7 @@ import { UnreachableError } from '../errors.js';
 import { wrapBecome } from './become.js';
 import { putScript, shellGet } from './shell-files.js';
 import type { BecomeOptions, Connection, ConnectionFactory, ExecOptions, ExecResult, PutOptions } from './transport.js';
+import { HostFileError } from './host-file-error.js';
 
 export interface DockerConnectionOptions {
   /** user commands run as (`docker exec -u`); default: the image's user */
@@ -95,7 +96,7 @@ export class DockerConnection implements Connection {
 
   async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
     const r = await this.exec(putScript(path, content.length, opts), { stdin: content, ...(opts.become ? { become: opts.become } : {}) });
-    if (r.exitCode !== 0) throw new Error(`cannot write ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+    if (r.exitCode !== 0) throw new HostFileError('write', path, r.stderr.trim() || `exit ${r.exitCode}`);
   }
 
   get(path: string, opts: { become?: BecomeOptions } = {}): Promise<Buffer | null> {

@@ -7,6 +7,7 @@
  */
 import type { ExecOptions, ExecResult, PutOptions, BecomeOptions } from './transport.js';
 import { quote } from './shell-quote.js';
+import { HostFileError } from './host-file-error.js';
 
 type Exec = (command: string, opts?: ExecOptions) => Promise<ExecResult>;
 
@@ -37,13 +38,13 @@ export function putScript(path: string, size: number, opts: PutOptions = {}): st
 
 export async function shellPut(exec: Exec, path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
   const r = await exec(putScript(path, content.length, opts), { stdin: content, ...(opts.become ? { become: opts.become } : {}) });
-  if (r.exitCode !== 0) throw new Error(`cannot write ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  if (r.exitCode !== 0) throw new HostFileError('write', path, r.stderr.trim() || `exit ${r.exitCode}`);
 }
 
 export async function shellGet(exec: Exec, path: string, become?: BecomeOptions): Promise<Buffer | null> {
   // base64 keeps binary content intact through a text channel
   const r = await exec(`if [ -e ${quote(path)} ]; then base64 -w0 < ${quote(path)}; else exit 3; fi`, become ? { become } : {});
   if (r.exitCode === 3) return null;
-  if (r.exitCode !== 0) throw new Error(`cannot read ${path}: ${r.stderr.trim() || `exit ${r.exitCode}`}`);
+  if (r.exitCode !== 0) throw new HostFileError('read', path, r.stderr.trim() || `exit ${r.exitCode}`);
   return Buffer.from(r.stdout.trim(), 'base64');
 }

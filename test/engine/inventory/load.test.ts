@@ -83,6 +83,22 @@ describe('loadInventory errors', () => {
       field: 'a.children.b',
     },
     { name: 'not a mapping', text: '- a\n- b\n', code: 'E_INVENTORY_STRUCTURE', line: 1, column: 1 },
+    {
+      name: 'a host variable whose template does not parse',
+      text: 'all:\n  hosts:\n    h1:\n      greeting: "hi {{ name"\n',
+      code: 'E_TEMPLATE_SYNTAX',
+      line: 4,
+      column: 7,
+      field: 'all.hosts.h1.greeting',
+    },
+    {
+      name: 'a group variable (inside a list) whose template does not parse',
+      text: 'web:\n  vars:\n    urls:\n      - "{{ a }}"\n      - "{{#if b}}x"\n  hosts:\n    w1:\n',
+      code: 'E_TEMPLATE_SYNTAX',
+      line: 3,
+      column: 5,
+      field: 'web.vars.urls[1]',
+    },
   ])('$name', (c) => {
     const dir = tempInventory({ 'hosts.yml': c.text });
     const e = parseError(() => loadInventory([join(dir, 'hosts.yml')]));
@@ -103,6 +119,16 @@ describe('loadInventory errors', () => {
     const e = parseError(() => loadInventory([join(dir, 'hosts.yml')]));
     expect(e.code).toBe('E_INVENTORY_VARS_FILE');
     expect(e.location).toMatchObject({ file: join(dir, 'group_vars/web.yml'), line: 1 });
+  });
+});
+
+describe('loadInventory: templates in group_vars files', () => {
+  it('reports one that does not parse at its key, with a hint for Jinja2 filters', () => {
+    const dir = tempInventory({ 'hosts.yml': 'web:\n  hosts:\n    w1:\n', 'group_vars/web.yml': 'port: 80\nurl: "http://{{ host | lower }}"\n' });
+    const e = parseError(() => loadInventory([join(dir, 'hosts.yml')]));
+    expect(e.code).toBe('E_TEMPLATE_SYNTAX');
+    expect(e.location).toMatchObject({ file: join(dir, 'group_vars/web.yml'), line: 2, column: 1, field: 'url' });
+    expect(e.hint).toContain('{{default x 1}}');
   });
 });
 

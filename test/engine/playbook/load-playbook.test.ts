@@ -32,7 +32,7 @@ describe('loadPlaybook on the site fixture', () => {
   it('normalises play keywords', () => {
     expect(web.become).toBe(true);
     expect(web.gatherFacts).toBe(true);
-    expect(web.serial).toEqual([1, '30%']);
+    expect(web.serial).toEqual({ sizes: [{ hosts: 1 }, { percent: 30 }] });
     expect(web.strategy).toBe('free');
     expect(web.varsFiles).toEqual(['vars/common.yml', 'vars/{{ env }}.yml']);
     expect(web.location).toMatchObject({ file: join(dir, 'site.yml'), line: 2, column: 3 });

@@ -7,6 +7,7 @@ interface TestModule {
   readonly name: string;
   readonly params: TSchema;
   readonly freeForm?: string;
+  readonly conditionParams?: readonly string[];
 }
 
 const command: TestModule = {
@@ -57,7 +58,17 @@ const service: TestModule = {
   params: Type.Object({ name: Type.String(), state: Type.Optional(Type.Union([Type.Literal('started'), Type.Literal('stopped'), Type.Literal('restarted'), Type.Literal('reloaded')])), enabled: Type.Optional(Type.Boolean()) }),
 };
 
-export const testModuleList: readonly TestModule[] = [command, shell, copy, template, debug, apt, service];
+const assert: TestModule = {
+  name: 'assert',
+  conditionParams: ['that'],
+  params: Type.Object({
+    that: Type.Union([Type.String(), Type.Boolean(), Type.Array(Type.Union([Type.String(), Type.Boolean()]), { minItems: 1 })]),
+    fail_msg: Type.Optional(Type.Unknown()),
+    msg: Type.Optional(Type.Unknown()),
+  }),
+};
+
+export const testModuleList: readonly TestModule[] = [command, shell, copy, template, debug, apt, service, assert];
 
 export function testModules(): ModuleLookup {
   const byName = new Map(testModuleList.map((m) => [m.name, m]));

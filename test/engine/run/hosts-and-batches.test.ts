@@ -51,6 +51,31 @@ const cases: RunCase[] = [
     },
   },
   {
+    // Ansible templates serial with the play's variables: this crashed after the recap ('invalid serial value')
+    name: 'templated serial: play vars, role vars, a vars file and extra vars, rendered before the play',
+    files: {
+      ...FIVE,
+      'sizes.yml': 'from_file: "40%"\n',
+      'roles/sized/vars/main.yml': 'from_role: 3\n',
+      'roles/sized/tasks/main.yml': '- name: in role\n  debug: msg=r\n',
+      'pb.yml': [
+        play('- name: by play vars\n  debug: msg=x\n', { hosts: 'all', extra: 'vars: { batch: 2 }\nserial: "{{ batch }}"' }),
+        play('- name: by list\n  debug: msg=x\n', { hosts: 'all', extra: 'vars: { first: 1 }\nserial: ["{{ first }}", "{{ from_file }}"]\nvars_files: [sizes.yml]' }),
+        play('- name: by role vars\n  debug: msg=x\n', { hosts: 'all', extra: 'roles: [sized]\nserial: "{{ from_role }}"' }),
+        play('- name: by extra vars\n  debug: msg=x\n', { hosts: 'all', extra: 'vars: { batch: 2 }\nserial: "{{ batch }}"' }),
+      ].join(''),
+    },
+    args: [...I, '-e', 'batch=4'],
+    code: 0,
+    then: (o) => {
+      // -e wins over play vars for the first and last play alike
+      expect(batchesOf(o.events, 'by play vars')).toEqual([['h1', 'h2', 'h3', 'h4'], ['h5']]);
+      expect(batchesOf(o.events, 'by list')).toEqual([['h1'], ['h2', 'h3'], ['h4', 'h5']]);
+      expect(batchesOf(o.events, 'in role')).toEqual([['h1', 'h2', 'h3'], ['h4', 'h5']]);
+      expect(batchesOf(o.events, 'by extra vars')).toEqual([['h1', 'h2', 'h3', 'h4'], ['h5']]);
+    },
+  },
+  {
     name: 'a batch over max_fail_percentage stops the play and the playbook',
     files: {
       ...FIVE,

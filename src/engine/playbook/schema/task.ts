@@ -16,10 +16,15 @@ export const LoopControlSchema = Type.Object(
   { additionalProperties: false, title: 'a loop_control mapping (loop_var, index_var, label, pause)' },
 );
 
+/** a list, or a template that gives one when rendered (`"{{ packages }}"`, checked then) */
+const Loop = Type.Union([Type.Array(Type.Unknown()), Type.String({ pattern: '\\{\\{' })], {
+  title: 'a list (or a template giving one)',
+});
+
 const loopKeywords = {
-  loop: Type.Optional(Type.Unknown()),
-  with_items: Type.Optional(Type.Unknown()),
-  with_list: Type.Optional(Type.Unknown()),
+  loop: Type.Optional(Loop),
+  with_items: Type.Optional(Loop),
+  with_list: Type.Optional(Loop),
   loop_control: Type.Optional(LoopControlSchema),
 };
 

@@ -3,7 +3,7 @@
  * only way in is the API in `http`. It has no shell, so exec/put/get fail
  * with a clear error, and fact gathering skips it (`shell: false`).
  */
-import { ExitCode, TsplayError } from '../../errors.js';
+import { TsplayError } from '../../errors.js';
 import type { HttpClient } from '../http-api.js';
 import type { Connection, ExecResult } from '../transport.js';
 import type { AxiosHttpClient } from './client.js';
@@ -11,7 +11,6 @@ import type { AxiosHttpClient } from './client.js';
 /** A shell module (command, copy, ...) was pointed at an HTTP API host. */
 export class NoShellError extends TsplayError {
   readonly code = 'E_NO_SHELL';
-  override readonly exitCode = ExitCode.hostFailed;
   readonly host: string;
   constructor(host: string, what: string) {
     super(`host '${host}' is an HTTP API endpoint (tsplay_connection: http); shell modules can't run on it (${what})`, {

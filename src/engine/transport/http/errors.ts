@@ -7,7 +7,7 @@
  * API's own message; never credentials or session tokens.
  */
 import { apiMessage } from './api-message.js';
-import { ExitCode, TsplayError, UnreachableError } from '../../errors.js';
+import { TsplayError, UnreachableError } from '../../errors.js';
 
 export interface HttpErrorFields {
   readonly host: string;
@@ -27,7 +27,6 @@ export interface HttpErrorFields {
 /** An HTTP API answered with a status outside 2xx and the request's `accept` list. */
 export class HttpError extends TsplayError {
   readonly code = 'E_HTTP';
-  override readonly exitCode = ExitCode.hostFailed;
   readonly host: string;
   readonly method: string;
   readonly url: string;

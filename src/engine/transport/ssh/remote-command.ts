@@ -15,6 +15,7 @@
 import { wrapBecome } from '../become.js';
 import { quote } from '../shell-quote.js';
 import type { BecomeOptions } from '../transport.js';
+import { TsplayError } from '../../errors.js';
 
 export interface RemoteCommandOptions {
   readonly env?: Readonly<Record<string, string>>;
@@ -45,7 +46,8 @@ export const TIMEOUT_EXIT_CODES: readonly number[] = [124, 137];
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-export class InvalidEnvNameError extends Error {
+/** `environment:` named a variable that is not a shell name (the task fails). */
+export class InvalidEnvNameError extends TsplayError {
   readonly code = 'E_SSH_ENV_NAME';
   constructor(readonly envName: string) {
     super(`environment variable name ${JSON.stringify(envName)} is not a valid shell name`);

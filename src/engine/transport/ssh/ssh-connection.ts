@@ -17,6 +17,7 @@ import type { KnownHostsStore } from './known-hosts-store.js';
 import { openClient, type OpenedClient } from './open-client.js';
 import { endJobCommand, remoteCommand, TIMEOUT_EXIT_CODES } from './remote-command.js';
 import type { SshTarget } from './target.js';
+import { HostFileError } from '../host-file-error.js';
 
 export interface SshConnectionDeps {
   readonly store: KnownHostsStore;
@@ -78,7 +79,7 @@ export class SshConnection implements Connection {
   async put(path: string, content: Buffer, opts: PutOptions = {}): Promise<void> {
     const become = this.#become(opts.become);
     const r = await this.#run(`${EXIT_ON_SIGNAL}${putScript(path, content.length, opts)}`, { stdin: content, ...(become ? { become } : {}) });
-    if (r.code !== 0) throw new Error(`${this.host}: cannot write ${path}: ${r.stderr.toString('utf8').trim() || `exit ${r.code ?? r.signal}`}`);
+    if (r.code !== 0) throw new HostFileError('write', path, r.stderr.toString('utf8').trim() || `exit ${r.code ?? r.signal}`, this.host);
   }
 
   /** Reads the file raw over the channel (`cat`): binary-safe without base64. */
@@ -86,7 +87,7 @@ export class SshConnection implements Connection {
     const become = this.#become(opts.become);
     const r = await this.#run(`if [ -e ${quote(path)} ]; then exec cat -- ${quote(path)}; else exit 3; fi`, become ? { become } : {});
     if (r.code === 3) return null;
-    if (r.code !== 0) throw new Error(`${this.host}: cannot read ${path}: ${r.stderr.toString('utf8').trim() || `exit ${r.code ?? r.signal}`}`);
+    if (r.code !== 0) throw new HostFileError('read', path, r.stderr.toString('utf8').trim() || `exit ${r.code ?? r.signal}`, this.host);
     return r.stdout;
   }
 
