@@ -5,7 +5,8 @@
  * Unquoted `0644`, `0600`, `0755`, `0440` (YAML 1.1 octal, so numbers) on
  * file, copy, template, lineinfile and blockinfile, plus the other forms whose
  * meaning hangs on YAML typing: `"{{ m }}"` of an int variable, a quoted
- * "420" (octal, so 0420), `0o644` (a string in YAML 1.1), symbolic.
+ * "420" (octal, so 0420), `0o644` (a string in YAML 1.1), symbolic, and an
+ * int from an inline `-e '{m_extra: 0750}'` (YAML 1.1 there too).
  *
  * tsplay is always checked against the expected modes; the comparison with
  * Ansible is skipped when ansible-playbook is not installed.
@@ -44,6 +45,7 @@ const unquoted: Row[] = MODULES.flatMap(({ module, args }, i) =>
 
 const otherForms: Row[] = [
   { name: 'templated-int', module: 'copy', args: MODULES[2]!.args, mode: '"{{ m_int }}"', want: '0644' },
+  { name: 'templated-extra-var', module: 'file', args: MODULES[1]!.args, mode: '"{{ m_extra }}"', want: '0750' },
   { name: 'templated-string', module: 'copy', args: MODULES[2]!.args, mode: '"{{ m_str }}"', want: '0600' },
   { name: 'quoted-420', module: 'copy', args: MODULES[2]!.args, mode: '"420"', want: '0420' },
   { name: 'decimal-420', module: 'copy', args: MODULES[2]!.args, mode: '420', want: '0644' },
@@ -64,6 +66,9 @@ const playbook = [
   ...rows.map((r) => `    - { name: ${r.name}, ${r.module}: { ${r.args.replace('NAME', r.name)}, mode: ${r.mode} } }`),
   '',
 ].join('\n');
+
+/** the -e options both get */
+const extraVars = (out: string): string[] => ['-e', `out=${out}`, '-e', '{m_extra: 0750}'];
 
 /** path (relative to `dir`) → 4-digit octal mode */
 function modes(dir: string): Record<string, string> {
@@ -92,14 +97,14 @@ afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe('unquoted and other YAML modes through the CLI', () => {
   it('tsplay gives each path the mode Ansible would', async () => {
-    const r = await playbookCli(['modes.yml', '-i', 'inventory.yml', '-e', `out=${tsplayOut}`], { cwd: project });
+    const r = await playbookCli(['modes.yml', '-i', 'inventory.yml', ...extraVars(tsplayOut)], { cwd: project });
     expect(r.code, r.out).toBe(0);
     expect(r.recap.localhost).toMatchObject({ changed: rows.length, failed: 0 });
     expect(modes(tsplayOut)).toEqual(expected);
   });
 
   it.skipIf(!hasAnsible)('ansible-playbook gives the same modes', { timeout: 180_000 }, () => {
-    const r = spawnSync(ANSIBLE, ['-i', 'localhost,', '-c', 'local', 'modes.yml', '-e', `out=${ansibleOut}`], {
+    const r = spawnSync(ANSIBLE, ['-i', 'localhost,', '-c', 'local', 'modes.yml', ...extraVars(ansibleOut)], {
       cwd: project,
       encoding: 'utf8',
       env: { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCALHOST_WARNING: 'false', ANSIBLE_DEPRECATION_WARNINGS: 'false' },
