@@ -6,6 +6,7 @@
 import { defineModule, ModuleFailure, sh, Type, type FileInfo, type HostContext, type Plan } from '../engine/module.js';
 import { attributeParams, requiredOneOf } from './support/schema.js';
 import { applyAttributes, attributeChange, attributeResult, newPathMode, type AttributeSpec } from './support/attributes.js';
+import { octalMode } from './support/mode.js';
 import { parentDir, runOrFail } from './support/host-commands.js';
 import { directoryEmpty, fileIdentity } from './probes/files.js';
 import { recurseMismatches, stateOf, TIME_PATTERN, timesDiffer, touchCommands } from './support/file-state.js';
@@ -164,9 +165,9 @@ function newPathAttributes(spec: AttributeSpec, isDir: boolean): FileState['attr
   return { ...(spec.mode !== undefined ? { mode: newPathMode(spec, isDir) } : {}), owner: spec.owner, group: spec.group };
 }
 
-/** For chmod -R: an octal mode as is, a symbolic one passed through so each entry resolves it. */
+/** For chmod -R: a numeric or octal mode in chmod's octal, a symbolic one passed through so each entry resolves it. */
 function recursiveAttributes(spec: AttributeSpec): FileState['attributes'] {
-  return { mode: spec.mode === undefined ? undefined : String(typeof spec.mode === 'number' ? spec.mode.toString(8) : spec.mode), owner: spec.owner, group: spec.group };
+  return { mode: spec.mode === undefined ? undefined : (octalMode(spec.mode) ?? String(spec.mode)), owner: spec.owner, group: spec.group };
 }
 
 /** Commands that make `path` a (sym or hard) link to src; none when it already is one. */

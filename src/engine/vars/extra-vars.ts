@@ -2,11 +2,11 @@
  * `-e` / `--extra-vars`, as ansible-playbook takes them:
  *   -e key=value            (several pairs separated by spaces; values are strings)
  *   -e @file.yml            (YAML or JSON file)
- *   -e '{"json": 1}'        (inline JSON or YAML mapping)
+ *   -e '{"json": 1}'        (inline JSON or YAML mapping; YAML 1.1 as Ansible reads it: `{m: 0644}` is 420)
  * Later -e options win over earlier ones.
  */
-import { parse } from 'yaml';
 import { OptionsError } from '../errors.js';
+import { parseYaml } from '../yaml/load.js';
 import type { Vars } from './precedence.js';
 
 export function parseExtraVars(values: readonly string[], readYaml: (file: string) => unknown): Vars {
@@ -28,7 +28,7 @@ function parseOne(raw: string, readYaml: (file: string) => unknown): Vars {
   if (raw.startsWith('{') || raw.startsWith('---')) {
     let v: unknown;
     try {
-      v = parse(raw);
+      v = parseYaml(raw, '-e');
     } catch (e) {
       throw new OptionsError(`-e: invalid JSON/YAML: ${(e as Error).message.split('\n')[0]?.replace(/:\s*$/, '')}`);
     }

@@ -16,10 +16,10 @@ import {
   parseAllDocuments,
   type Node,
   type ParsedNode,
-  type ScalarTag,
   type Tags,
 } from 'yaml';
 import { ParseError, type SourceLocation } from '../errors.js';
+import { PYYAML_SCALAR_TAG_NAMES, PYYAML_SCALAR_TAGS } from './pyyaml-scalars.js';
 
 const SOURCE = Symbol.for('tsplay.source');
 
@@ -62,9 +62,10 @@ export function parseYaml(text: string, file: string, opts: YamlLoadOptions = {}
     uniqueKeys: true,
     merge: true,
     prettyErrors: false,
-    customTags: (tags: Tags) => [PYYAML_BOOL, ...tags.filter((t) => !isBoolTag(t)), ...(opts.customTags ?? [])],
+    customTags: (tags: Tags) => [...PYYAML_SCALAR_TAGS, ...tags.filter((t) => !isReplacedTag(t)), ...(opts.customTags ?? [])],
     strict: true,
-    // YAML 1.1, as Ansible (PyYAML) reads it: `mode: 0644` is octal, `yes`/`no` are booleans
+    // YAML 1.1, as Ansible (PyYAML) reads it: `mode: 0644` is the octal 420, `yes`/`no` are
+    // booleans; plain scalars are typed by PyYAML's own rules (pyyaml-scalars.ts)
     version: '1.1',
   });
   const list = Array.isArray(docs) ? docs : [];
@@ -99,20 +100,9 @@ export function parseYaml(text: string, file: string, opts: YamlLoadOptions = {}
   return values[0] ?? null;
 }
 
-/**
- * YAML 1.1 booleans as PyYAML (and so Ansible) reads them: yes/no/on/off/true/false
- * in three casings. The yaml library's 1.1 schema also takes y/n, which Ansible does not.
- */
-const PYYAML_BOOL: ScalarTag = {
-  tag: 'tag:yaml.org,2002:bool',
-  identify: (v: unknown) => typeof v === 'boolean',
-  default: true,
-  test: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
-  resolve: (s: string) => /^(?:yes|true|on)$/i.test(s),
-};
-
-function isBoolTag(t: Tags[number]): boolean {
-  return typeof t === 'object' && t !== null && 'tag' in t && t.tag === 'tag:yaml.org,2002:bool';
+/** A tag of the yaml library's 1.1 schema that PYYAML_SCALAR_TAGS replaces. */
+function isReplacedTag(t: Tags[number]): boolean {
+  return typeof t === 'object' && t !== null && 'tag' in t && PYYAML_SCALAR_TAG_NAMES.has(t.tag);
 }
 
 function firstLine(s: string): string {

@@ -1,7 +1,10 @@
 /**
- * File modes as Ansible accepts them: an octal string ("0644", "644"), a
- * number (the numeric mode itself, as YAML 1.1 reads `0644`: 420), or a
- * symbolic mode ("u=rw,g=r,o=", "u+x", "a-w"), applied to the current mode.
+ * File modes as Ansible accepts them (module_utils/basic.py,
+ * set_mode_if_different): a number is the numeric mode itself (YAML 1.1 reads
+ * an unquoted `0644` as 420, which is 0644); a string is read as Python's
+ * `int(mode, 8)` reads it ("0644", "644", "0o644", "0_644"), and otherwise as
+ * a symbolic mode ("u=rw,g=r,o=", "u+x", "a-w") applied to the current mode.
+ * So `420` is 0644 but `"420"` is 0420, exactly as in Ansible.
  */
 import { ModuleFailure } from '../../engine/module.js';
 
@@ -9,15 +12,21 @@ export type ModeSpec = string | number;
 
 const WHO_BITS = { u: 0o4700, g: 0o2070, o: 0o1007 } as const;
 
+/** Python's int(s, 8): optional `+`, optional `0o` prefix, digits with single underscores between them */
+const OCTAL_STRING = /^\+?(?:0[oO]_?)?[0-7](?:_?[0-7])*$/;
+
 /** The mode a path gets: 4-digit octal string. `current` is the path's mode now (or the default for a new one). */
 export function resolveMode(spec: ModeSpec, current: string, isDir: boolean): string {
-  if (typeof spec === 'number') {
-    if (!Number.isInteger(spec) || spec < 0 || spec > 0o7777) throw new ModuleFailure(`mode ${spec} is not a valid file mode`);
-    return toOctal(spec);
-  }
-  const s = spec.trim();
-  if (/^[0-7]{1,4}$/.test(s)) return toOctal(parseInt(s, 8));
-  return toOctal(applySymbolic(s, parseInt(current, 8), isDir));
+  return octalMode(spec) ?? toOctal(applySymbolic(spec.toString().trim(), parseInt(current, 8), isDir));
+}
+
+/** A numeric or octal-string mode as a 4-digit octal string; undefined for a symbolic one. */
+export function octalMode(spec: ModeSpec): string | undefined {
+  const s = typeof spec === 'string' ? spec.trim() : '';
+  const mode = typeof spec === 'number' ? spec : OCTAL_STRING.test(s) ? parseInt(s.replace(/^\+/, '').replace(/^0[oO]/, '').replace(/_/g, ''), 8) : undefined;
+  if (mode === undefined) return undefined;
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o7777) throw new ModuleFailure(`mode ${JSON.stringify(spec)} is not a valid file mode (0000 to 07777)`);
+  return toOctal(mode);
 }
 
 export function toOctal(mode: number): string {

@@ -7,13 +7,22 @@
  */
 import { Type } from '../../engine/module.js';
 
+/**
+ * `mode`: a number or a string, and each stays what it is. Ansible's rule
+ * hangs on the type (420 is 0644, "420" is 0420), so this must not be a
+ * union: ajv's coerceTypes tries an anyOf's branches in order and turns 420
+ * into "420" in a string branch (or "0644" into 644 in an integer one). With
+ * one `type` list ajv coerces only a value of neither type, to the first that
+ * takes it: `true` becomes "true", refused as a mode.
+ */
+export const modeParam = Type.Unsafe<string | number>({
+  type: ['string', 'integer'],
+  description:
+    'Permissions of the file: a number is the numeric mode (unquoted `0644` is YAML 1.1 octal, 420, so 0644, as in Ansible); a string is octal ("0644", "644", "0o644") or symbolic ("u=rw,g=r,o=r", "u+x"); beware `"420"` is 0420 and `644` (a decimal number) is 01204. Unset: new files get 0644 (directories 0755), existing ones keep theirs.',
+});
+
 export const attributeParams = {
-  mode: Type.Optional(
-    Type.Union([Type.String(), Type.Integer()], {
-      description:
-        'Permissions of the file: an octal string ("0644"), a symbolic mode ("u=rw,g=r,o=r", "u+x") or a number (the numeric mode, 420 = 0644). Quote octal modes in YAML. Unset: new files get 0644 (directories 0755), existing ones keep theirs.',
-    }),
-  ),
+  mode: Type.Optional(modeParam),
   owner: Type.Optional(Type.String({ description: 'User that should own the file (name or uid). Unset: kept, or the connecting user for new files.' })),
   group: Type.Optional(Type.String({ description: 'Group that should own the file (name or gid). Unset: kept, or the user\'s group for new files.' })),
 };
