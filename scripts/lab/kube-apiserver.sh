@@ -34,6 +34,7 @@ GOCACHE_DIR="$CACHE/kube-apiserver-go-build"
 APT=(apt-get -o Acquire::Check-Valid-Until=false -o Acquire::Retries=3 -o APT::Install-Recommends=false)
 SID_PACKAGES=(ca-certificates golang-go golang-k8s-apiextensions-apiserver-dev golang-k8s-apiserver-dev
   golang-k8s-api-dev golang-k8s-client-go-dev golang-k8s-kube-openapi-dev golang-k8s-sigs-structured-merge-diff-dev
+  golang-k8s-sigs-structured-merge-diff-v6-dev
   etcd-server etcd-client kubectl)
 # the packages whose types are served; openapi-gen writes their definitions
 OPENAPI_PACKAGES=(k8s.io/api/core/v1 k8s.io/api/apps/v1 k8s.io/api/batch/v1 k8s.io/api/discovery/v1
