@@ -10,7 +10,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"reflect"
 
 	corev1 "k8s.io/api/core/v1"
@@ -54,7 +53,7 @@ func (s *strategy) WarningsOnUpdate(context.Context, runtime.Object, runtime.Obj
 // hasGeneration: kinds whose real strategy maintains metadata.generation.
 func (s *strategy) hasGeneration() bool {
 	switch s.k.resource {
-	case "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs", "poddisruptionbudgets", "ingresses", "networkpolicies", "services", "persistentvolumeclaims":
+	case "deployments", "daemonsets", "statefulsets", "replicasets", "jobs", "cronjobs", "poddisruptionbudgets", "ingresses", "networkpolicies":
 		return true
 	}
 	return false
@@ -239,4 +238,3 @@ func (s *strategy) predicate(label labels.Selector, field fields.Selector) stora
 
 var _ rest.RESTCreateUpdateStrategy = &strategy{}
 var _ rest.RESTGracefulDeleteStrategy = &strategy{}
-var _ = fmt.Sprintf

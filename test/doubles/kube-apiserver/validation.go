@@ -7,7 +7,6 @@ package main
 // bad config keys, both PDB bounds set, and immutable selectors.
 
 import (
-	"fmt"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -233,4 +232,3 @@ func validateConfigKey(k string, p *field.Path) field.ErrorList {
 	return errs
 }
 
-var _ = fmt.Sprint
