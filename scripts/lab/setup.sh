@@ -16,7 +16,7 @@
 #      $TSPLAY_VCSIM_DIR/vcsim-<hash of main.go> unless that file exists;
 #   5. in the background while 2-4 run, scripts/lab/kube-apiserver.sh: the
 #      test Kubernetes API server (test/doubles/kube-apiserver), built in a
-#      Debian sid root with etcd and kubectl (about 13 min the first time,
+#      Debian sid root with etcd and kubectl (about 9 min the first time,
 #      cached by source hash under /var/cache/tsplay-lab after).
 #
 # Usage: scripts/lab/setup.sh          set everything up
