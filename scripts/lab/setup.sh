@@ -13,7 +13,11 @@
 #      and of scripts/lab/images/**, so changing them rebuilds the lab;
 #   4. builds vcsim, govmomi's vCenter simulator (test/doubles/vcsim/main.go,
 #      GOPATH mode against Debian's govmomi source, about 15-30 s), to
-#      $TSPLAY_VCSIM_DIR/vcsim-<hash of main.go> unless that file exists.
+#      $TSPLAY_VCSIM_DIR/vcsim-<hash of main.go> unless that file exists;
+#   5. in the background while 2-4 run, scripts/lab/kube-apiserver.sh: the
+#      test Kubernetes API server (test/doubles/kube-apiserver), built in a
+#      Debian sid root with etcd and kubectl (about 9 min the first time,
+#      cached by source hash under /var/cache/tsplay-lab after).
 #
 # Usage: scripts/lab/setup.sh          set everything up
 #        scripts/lab/setup.sh --tag    print the image tag and exit (no side effects)
@@ -167,6 +171,10 @@ exec 9>"$LOCK"
 flock -w "${TSPLAY_LAB_LOCK_WAIT:-900}" 9 || die "another lab set-up holds $LOCK"
 
 install_packages
+# the Kubernetes test API server: a long build the first time, so it runs in
+# the background while the engine and the images are set up
+bash "$LAB_DIR/kube-apiserver.sh" 9>&- &
+KAPI_PID=$!
 build_vcsim
 start_engine
 TAG="$(lab_tag)"
@@ -174,4 +182,5 @@ build_base "tsplay-lab/base:$TAG"
 build_image systemd "tsplay-lab/base:$TAG" "tsplay-lab/systemd:$TAG"
 build_image sshd "tsplay-lab/base:$TAG" "tsplay-lab/sshd:$TAG"
 prune_old "$TAG"
-log "lab ready: tsplay-lab/{systemd,sshd}:$TAG, $(vcsim_path)"
+wait "$KAPI_PID" || die "setting up the test kube-apiserver failed (see above)"
+log "lab ready: tsplay-lab/{systemd,sshd}:$TAG, $(vcsim_path), $(bash "$LAB_DIR/kube-apiserver.sh" --paths | sed -n 's/^bin=//p')"
