@@ -306,6 +306,11 @@ export const ErrorCodes = {
     summary: 'An HTTP API (NSX Manager, vCenter) answered with an error status.',
     fix: 'Read the API\'s message in the error; check the object names and the account\'s rights.',
   },
+  E_KUBE_API: {
+    exit: FAILED,
+    summary: 'The Kubernetes API server refused a request: an invalid object (422, with the fields), a field-manager conflict (409, with the other managers and their fields), a missing kind or namespace (404), forbidden (403).',
+    fix: 'Read the server\'s message and causes in the error: fix the manifest at the file and line named, or set force_conflicts to take fields another manager owns.',
+  },
   E_HOST_FILE: {
     exit: FAILED,
     summary: 'A file on a host could not be read, written or examined (permissions, a full disk, a missing directory).',

@@ -18,12 +18,17 @@ import type { Static, TSchema } from '@sinclair/typebox';
 
 export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';
-export { ModuleFailure } from './errors.js';
+export { ModuleFailure, type SourceLocation } from './errors.js';
+export { Secret } from './secret.js';
+import type { SourceLocation } from './errors.js';
 export { quote, sh } from './transport/shell-quote.js';
 import type { HttpClient, HttpReader } from './transport/http-api.js';
+import type { KubeClient, KubeReader } from './transport/kube-api.js';
 import type { Probe } from './probe.js';
 export { defineProbe, type Probe } from './probe.js';
 export type { HttpClient, HttpReader, HttpRequest, HttpResponse, ReadRequest } from './transport/http-api.js';
+export type { ApplyOptions, EvictionOutcome, KubeClient, KubeObject, KubeReader, KubeResource, ListOptions, ObjectRef } from './transport/kube-api.js';
+export { KubeApiError } from './transport/kubernetes/errors.js';
 export { HttpError } from './transport/http/errors.js';
 
 export interface CommandResult {
@@ -131,11 +136,24 @@ export interface ApplyOutcome {
   readonly facts?: Readonly<Record<string, unknown>>;
 }
 
+/** One YAML document and where it starts. */
+export interface YamlDocument {
+  readonly value: unknown;
+  readonly where: SourceLocation;
+}
+
 /** Files on the control machine: a role's files/ and templates/, the playbook's directory. */
 export interface ControllerFiles {
   /** Finds a file the way Ansible does (role files/ or templates/, then the playbook dir); throws a clear error when missing. */
   resolve(path: string, kind: 'files' | 'templates'): string;
   read(path: string, kind: 'files' | 'templates'): Promise<Buffer>;
+  /**
+   * Parses YAML text (every document of it) as playbooks are parsed (YAML 1.1, as Ansible), with
+   * the file, line and column each document starts at; `file` names the text in errors.
+   */
+  parseYaml(text: string, file: string): YamlDocument[];
+  /** Where a value of the task's arguments was written (file, line, column), when it came from YAML. */
+  locate(value: unknown): SourceLocation | undefined;
 }
 
 /** What `check` may use: reads only. */
@@ -172,6 +190,11 @@ export interface HostContext {
   debug(message: string): void;
   /** The host's HTTP API (hosts with `tsplay_connection: http`), reads only; throws a clear error on any other host. */
   http(): Promise<HttpReader>;
+  /**
+   * The cluster's API (hosts with `tsplay_connection: kubernetes`): reads and server-side dry runs,
+   * which the API server validates but never stores; throws a clear error on any other host.
+   */
+  kube(): Promise<KubeReader>;
 }
 
 /** What `apply` may use: everything `check` may, plus changes. */
@@ -182,6 +205,8 @@ export interface ApplyContext extends HostContext {
   writeFile(path: string, content: string | Buffer, opts?: { mode?: string; owner?: string; group?: string }): Promise<void>;
   /** The host's HTTP API with writes. */
   http(): Promise<HttpClient>;
+  /** The cluster's API with writes. */
+  kube(): Promise<KubeClient>;
 }
 
 export interface ModuleDefinition<P extends TSchema = TSchema, S = undefined> {
@@ -195,10 +220,11 @@ export interface ModuleDefinition<P extends TSchema = TSchema, S = undefined> {
   readonly controllerOnly?: boolean;
   /**
    * What the module needs of the host: 'shell' (the default: commands and files, SSH and local
-   * hosts) or 'http' (its API through ctx.http(): NSX Manager, vCenter). The engine refuses a
-   * task whose host cannot give it, in --check as in the real run.
+   * hosts), 'http' (its API through ctx.http(): NSX Manager, vCenter) or 'kubernetes' (the
+   * cluster's API through ctx.kube()). The engine refuses a task whose host cannot give it, in
+   * --check as in the real run.
    */
-  readonly uses?: 'shell' | 'http';
+  readonly uses?: 'shell' | 'http' | 'kubernetes';
   /**
    * Parameters that hold conditions (a string, a boolean or a list of them), evaluated with
    * `ctx.holds`, not templates: the loader parses them before any host is contacted and the

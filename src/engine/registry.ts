@@ -125,6 +125,6 @@ export function contractProblems(m: unknown): string[] {
   if (typeof o.check !== 'function') out.push("'check' must be a function");
   if (o.apply !== undefined && typeof o.apply !== 'function') out.push("'apply' must be a function when given");
   if (o.freeForm !== undefined && typeof o.freeForm !== 'string') out.push("'freeForm' must be a parameter name");
-  if (o.uses !== undefined && o.uses !== 'shell' && o.uses !== 'http') out.push("'uses' must be 'shell' or 'http'");
+  if (o.uses !== undefined && o.uses !== 'shell' && o.uses !== 'http' && o.uses !== 'kubernetes') out.push("'uses' must be 'shell', 'http' or 'kubernetes'");
   return out;
 }

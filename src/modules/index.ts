@@ -16,6 +16,8 @@ import fail from './fail.js';
 import file from './file.js';
 import govc_clone from './govc_clone.js';
 import hosts_entries from './hosts_entries.js';
+import k8s from './k8s.js';
+import k8s_info from './k8s_info.js';
 import kernel_modules from './kernel_modules.js';
 import lineinfile from './lineinfile.js';
 import nsx_dfw from './nsx_dfw.js';
@@ -45,6 +47,8 @@ export type BuiltinModule =
   | 'file'
   | 'govc_clone'
   | 'hosts_entries'
+  | 'k8s'
+  | 'k8s_info'
   | 'kernel_modules'
   | 'lineinfile'
   | 'nsx_dfw'
@@ -73,6 +77,8 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   file,
   govc_clone,
   hosts_entries,
+  k8s,
+  k8s_info,
   kernel_modules,
   lineinfile,
   nsx_dfw,

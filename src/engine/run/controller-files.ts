@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
 import type { ControllerFiles } from '../module.js';
 import { ParseError, type SourceLocation } from '../errors.js';
+import { locate, parseYaml } from '../yaml/load.js';
 
 export interface SearchRoots {
   /** the role directory, if the task comes from a role */
@@ -41,5 +42,10 @@ export function controllerFiles(roots: SearchRoots): ControllerFiles {
   return {
     resolve,
     read: (path, kind) => readFile(resolve(path, kind)),
+    parseYaml: (text, file) => {
+      const docs = parseYaml(text, file, { multiDocument: true }) as unknown[];
+      return docs.map((value) => ({ value, where: locate(value) ?? { file } }));
+    },
+    locate: (value) => locate(value),
   };
 }

@@ -5,6 +5,7 @@ import { dockerConnectionFactory } from '../transport/docker.js';
 import { LocalConnection } from '../transport/local.js';
 import { createSshConnectionFactory } from '../transport/ssh/factory.js';
 import { createHttpConnectionFactory } from '../transport/http/factory.js';
+import { createKubeConnectionFactory } from '../transport/kubernetes/factory.js';
 import type { ConnectionFactory } from '../transport/transport.js';
 import { gatherFacts, factsToVars } from '../facts/gather.js';
 import { DEFAULT_FORKS, type PlaybookRunRequest } from '../run-playbooks.js';
@@ -28,6 +29,7 @@ export function connectionFactories(opts: { debug?: (host: string, message: stri
     docker: dockerConnectionFactory,
     ssh: createSshConnectionFactory(),
     http: createHttpConnectionFactory({ ...(opts.debug ? { log: opts.debug } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }),
+    kubernetes: createKubeConnectionFactory({ ...(opts.debug ? { log: opts.debug } : {}), ...(opts.signal ? { signal: opts.signal } : {}) }),
   };
 }
 
@@ -45,6 +47,7 @@ function abortable(factories: Readonly<Record<string, ConnectionFactory>>, signa
         get: (path, opts) => c.get(path, opts),
         close: () => c.close(),
         ...(c.http ? { http: c.http } : {}),
+        ...(c.kube ? { kube: c.kube } : {}),
         ...(c.shell === false ? { shell: false } : {}),
       };
     };

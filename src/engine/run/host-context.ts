@@ -7,6 +7,7 @@ import { ModuleFailure } from '../errors.js';
 import type { ApplyContext, CommandOptions, CommandResult, ControllerFiles, HostContext, HttpClient, HttpReader, HttpResponse } from '../module.js';
 import type { Probe } from '../probe.js';
 import type { ReadMethod } from '../transport/http-api.js';
+import type { KubeClient, KubeReader } from '../transport/kube-api.js';
 import type { BecomeOptions, Connection } from '../transport/transport.js';
 import { statOnHost } from './host-files.js';
 import type { PredictedFiles } from './predicted-files.js';
@@ -51,6 +52,29 @@ async function httpClient(o: HostContextOptions): Promise<HttpClient> {
     );
   }
   return logged(conn.http, o.debug);
+}
+
+/** The connection's Kubernetes API, or a clear error on a host that is not a cluster. */
+async function kubeClient(o: HostContextOptions): Promise<KubeClient> {
+  const conn = await o.connection();
+  if (!conn.kube) {
+    throw new ModuleFailure(
+      `this module talks to a Kubernetes API server, but host '${o.host}' uses connection '${conn.kind}'; set tsplay_connection: kubernetes and tsplay_kubeconfig for it`,
+    );
+  }
+  return conn.kube;
+}
+
+/** Only the reading half: gets, lists, discovery and dry runs, which the server never stores. */
+function kubeReaderOf(client: KubeClient): KubeReader {
+  return {
+    cluster: client.cluster,
+    resource: (apiVersion, kind) => client.resource(apiVersion, kind),
+    get: (ref) => client.get(ref),
+    list: (apiVersion, kind, opts) => client.list(apiVersion, kind, opts),
+    dryRunApply: (obj, opts) => client.dryRunApply(obj, opts),
+    version: () => client.version(),
+  };
 }
 
 /** Each call shown at -vv as `http: METHOD path → status` (paths only: no bodies, headers or query values). */
@@ -125,6 +149,7 @@ export function createHostContext(o: HostContextOptions): HostContext {
     warn: o.warn,
     debug: o.debug,
     http: async () => readerOf(await httpClient(o)),
+    kube: async () => kubeReaderOf(await kubeClient(o)),
   };
 }
 
@@ -143,5 +168,6 @@ export function createApplyContext(o: HostContextOptions): ApplyContext {
       });
     },
     http: () => httpClient(o),
+    kube: () => kubeClient(o),
   };
 }

@@ -98,8 +98,11 @@ function checkHostKind(mod: AnyModule, host: string, conn: Connection): void {
   if (mod.uses === 'http' && !conn.http) {
     throw new ModuleFailure(`${mod.name} talks to an HTTP API, but host '${host}' uses connection '${conn.kind}' (set tsplay_connection: http and tsplay_http_url for it)`);
   }
-  if (mod.uses !== 'http' && conn.shell === false) {
-    throw new ModuleFailure(`${mod.name} runs commands on its host, but '${host}' is an HTTP API endpoint (connection '${conn.kind}'); a module that talks to the API declares uses: 'http'`);
+  if (mod.uses === 'kubernetes' && !conn.kube) {
+    throw new ModuleFailure(`${mod.name} talks to a Kubernetes API server, but host '${host}' uses connection '${conn.kind}' (set tsplay_connection: kubernetes and tsplay_kubeconfig for it)`);
+  }
+  if ((mod.uses ?? 'shell') === 'shell' && conn.shell === false) {
+    throw new ModuleFailure(`${mod.name} runs commands on its host, but '${host}' is an API endpoint (connection '${conn.kind}'); a module that talks to the API declares uses: 'http' or 'kubernetes'`);
   }
 }
 

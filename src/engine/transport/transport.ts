@@ -4,6 +4,7 @@
  * (they get a ModuleContext built on top of it).
  */
 import type { HttpClient } from './http-api.js';
+import type { KubeClient } from './kube-api.js';
 
 export interface BecomeOptions {
   /** the user to become (default root) */
@@ -58,7 +59,9 @@ export interface Connection {
   close(): Promise<void>;
   /** the host's HTTP API, on connections that speak HTTP (kind 'http') */
   readonly http?: HttpClient;
-  /** false on connections that cannot run commands (kind 'http'): exec/put/get fail there and facts are not gathered */
+  /** the cluster's API, on connections to a Kubernetes API server (kind 'kubernetes') */
+  readonly kube?: KubeClient;
+  /** false on connections that cannot run commands (kinds 'http', 'kubernetes'): exec/put/get fail there and facts are not gathered */
   readonly shell?: boolean;
 }
 

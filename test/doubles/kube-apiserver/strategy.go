@@ -100,6 +100,8 @@ func (s *strategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 		}
 	}
 	switch o := obj.(type) {
+	case *corev1.Secret:
+		mergeStringData(o)
 	case *corev1.Namespace:
 		o.Status.Phase = corev1.NamespaceActive
 	case *corev1.Pod:
@@ -117,6 +119,9 @@ func (s *strategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 }
 
 func (s *strategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
+	if secret, ok := obj.(*corev1.Secret); ok {
+		mergeStringData(secret)
+	}
 	if !s.k.status {
 		s.bumpGeneration(obj, old)
 		return
@@ -238,3 +243,21 @@ func (s *strategy) predicate(label labels.Selector, field fields.Selector) stora
 
 var _ rest.RESTCreateUpdateStrategy = &strategy{}
 var _ rest.RESTGracefulDeleteStrategy = &strategy{}
+
+// mergeStringData does what kube-apiserver's conversion of a v1 Secret to its
+// internal version does (pkg/apis/core/v1/conversion.go): stringData is
+// write-only, its values are merged into data (stringData wins) and it is
+// never stored.
+func mergeStringData(s *corev1.Secret) {
+	if len(s.StringData) == 0 {
+		s.StringData = nil
+		return
+	}
+	if s.Data == nil {
+		s.Data = map[string][]byte{}
+	}
+	for k, v := range s.StringData {
+		s.Data[k] = []byte(v)
+	}
+	s.StringData = nil
+}

@@ -3,22 +3,12 @@
  * only way in is the API in `http`. It has no shell, so exec/put/get fail
  * with a clear error, and fact gathering skips it (`shell: false`).
  */
-import { TsplayError } from '../../errors.js';
+import { NoShellError } from '../no-shell.js';
 import type { HttpClient } from '../http-api.js';
 import type { Connection, ExecResult } from '../transport.js';
 import type { AxiosHttpClient } from './client.js';
 
-/** A shell module (command, copy, ...) was pointed at an HTTP API host. */
-export class NoShellError extends TsplayError {
-  readonly code = 'E_NO_SHELL';
-  readonly host: string;
-  constructor(host: string, what: string) {
-    super(`host '${host}' is an HTTP API endpoint (tsplay_connection: http); shell modules can't run on it (${what})`, {
-      hint: 'use an API module (uri, nsx_*, govc_*) for this host, or delegate_to a host with a shell',
-    });
-    this.host = host;
-  }
-}
+export { NoShellError } from '../no-shell.js';
 
 export class HttpConnection implements Connection {
   readonly kind = 'http';

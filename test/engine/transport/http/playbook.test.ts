@@ -115,7 +115,7 @@ describe('a playbook on an http host', () => {
     expect(r.stdout).toContain('NSX 4.2.1.0.0');
     // the PATCH; `command` fails (ignored) as in the real run: the engine knows the host has no shell
     expect(r.stdout).toMatch(/nsx1\s+: ok=\d+\s+changed=1\s+unreachable=0\s+failed=0\s+skipped=0\s+rescued=0\s+ignored=1/);
-    expect(r.stdout).toContain("command runs commands on its host, but 'nsx1' is an HTTP API endpoint (connection 'http')");
+    expect(r.stdout).toContain("command runs commands on its host, but 'nsx1' is an API endpoint (connection 'http')");
     expect(r.stdout).toMatch(/nsx-dead\s+: ok=0\s+changed=0\s+unreachable=1/);
     expect(r.stdout).toContain('tcp-6443'); // the diff shows the body
     expect(r.code).toBe(3);
@@ -131,7 +131,7 @@ describe('a playbook on an http host', () => {
     const patches = writes();
     expect(patches).toHaveLength(3); // two 429s, then the write
     for (const p of patches) expect(p.headers['x-xsrf-token']).toBeTruthy();
-    expect(r.stdout).toContain("command runs commands on its host, but 'nsx1' is an HTTP API endpoint (connection 'http')");
+    expect(r.stdout).toContain("command runs commands on its host, but 'nsx1' is an API endpoint (connection 'http')");
     expect(r.stdout).toMatch(/nsx-dead.*connection refused by http:\/\/127\.0\.0\.1:\d+/);
     expect(r.stdout).toContain('http: PATCH /policy/api/v1/infra/services/k8s-api → 200');
     // transport lines at -vvv: the login and the retries, without secrets
