@@ -13,6 +13,7 @@
  *   exports). Both therefore see the same classes (ModuleFailure, ...).
  * - Lazy imports stay lazy: subcommands and the spinner are separate chunks.
  * - Left outside: ssh2 (optional native crypto loaded by relative path),
+ *   @kubernetes/client-node (large, loaded only by runs with a Kubernetes host),
  *   esbuild (compiles a project's .ts modules, see compile-cache.ts), ora (only
  *   on a terminal).
  * - CommonJS dependencies call `require`; the banner gives ESM chunks one.
@@ -60,7 +61,7 @@ const result = await build({
   minify: true,
   keepNames: true, // error class names and stack traces stay readable
   sourcemap: 'linked',
-  external: ['ssh2', 'cpu-features', 'esbuild', 'ora'],
+  external: ['ssh2', 'cpu-features', 'esbuild', 'ora', '@kubernetes/client-node'],
   banner: { js: "import { createRequire as __tsplayRequire } from 'node:module'; const require = __tsplayRequire(import.meta.url);" },
   plugins: [precompiledValidators],
   logLevel: 'warning',

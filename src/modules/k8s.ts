@@ -78,6 +78,7 @@ export default defineModule({
       force: p.force_conflicts,
       ...(p.namespace !== undefined ? { namespace: p.namespace } : {}),
       ...(p.apply_labels ? { labels: p.apply_labels } : {}),
+      earlierChangesPredicted: ctx.earlierChangesPredicted,
     });
     for (const o of objects) if (o.predicted) ctx.warn(`${o.diff?.label ?? o.ref.name}: predicted as created without a dry run, since ${o.predicted}`);
     const prune = p.prune && p.apply_labels ? await planPrune(kube, objects, p.apply_labels) : [];

@@ -240,6 +240,7 @@ export class KubeRestClient implements KubeClient {
         reason: st.reason ?? `HTTP ${res.status}`,
         message: st.message ?? (typeof res.body === 'string' && res.body ? res.body.slice(0, 300) : `HTTP ${res.status}`),
         causes: st.details?.causes ?? [],
+        details: { ...(st.details?.kind !== undefined ? { kind: st.details.kind } : {}), ...(st.details?.name !== undefined ? { name: st.details.name } : {}) },
         ...(req.object !== undefined ? { object: req.object } : {}),
       });
     }
@@ -299,7 +300,7 @@ function basePath(apiVersion: string): string {
 interface Status {
   readonly reason?: string;
   readonly message?: string;
-  readonly details?: { readonly causes?: readonly StatusCause[] };
+  readonly details?: { readonly causes?: readonly StatusCause[]; readonly kind?: string; readonly name?: string };
 }
 
 function statusOf(body: unknown): Status {

@@ -26,8 +26,10 @@ export class KubeApiError extends TsplayError {
   readonly serverMessage: string;
   /** `PATCH /apis/apps/v1/... on CLUSTER: 422 Invalid` */
   readonly request: string;
+  /** the Status details' kind and name: what was not found (`namespaces`, `demo`) */
+  readonly details: { readonly kind?: string; readonly name?: string };
 
-  constructor(o: { cluster: string; method: string; path: string; status: number; reason: string; message: string; causes: readonly StatusCause[]; object?: string }) {
+  constructor(o: { cluster: string; method: string; path: string; status: number; reason: string; message: string; causes: readonly StatusCause[]; object?: string; details?: { kind?: string; name?: string } }) {
     const request = `${o.method} ${o.path} on ${o.cluster}: ${o.status} ${o.reason}`;
     super(`${o.object ? `${o.object}: ` : ''}${o.message} (${request})`);
     this.status = o.status;
@@ -35,7 +37,13 @@ export class KubeApiError extends TsplayError {
     this.causes = o.causes;
     this.serverMessage = o.message;
     this.request = request;
+    this.details = o.details ?? {};
     if (o.object !== undefined) this.object = o.object;
+  }
+
+  /** A 404 because the object's namespace does not exist. */
+  missingNamespace(): string | undefined {
+    return this.status === 404 && this.details.kind === 'namespaces' ? this.details.name : undefined;
   }
 
   /** The field managers a 409 apply conflict names, with their fields: `{ kubectl: ['.spec.replicas'] }`. */

@@ -5,7 +5,7 @@
  * task creates cannot be dry-run before they exist: it is predicted as
  * created, and said so.
  */
-import { ModuleFailure, type ApplyOptions, type Diff, type KubeObject, type KubeReader, type ObjectRef } from '../../../engine/module.js';
+import { KubeApiError, ModuleFailure, type ApplyOptions, type Diff, type KubeObject, type KubeReader, type ObjectRef } from '../../../engine/module.js';
 import { applyChanges, shown } from './compare.js';
 import { asTaskFailure } from './failures.js';
 import { describeManifest, type Manifest } from './manifests.js';
@@ -30,6 +30,8 @@ export interface ObjectPlan {
 export interface PlanOptions extends ApplyOptions {
   readonly namespace?: string;
   readonly labels?: Readonly<Record<string, string>>;
+  /** under --check, an earlier task predicted a change: a namespace or CRD it would create may be missing yet */
+  readonly earlierChangesPredicted?: boolean;
 }
 
 /** `group/version` and kind of each CRD the task declares, with its scope. */
@@ -59,7 +61,7 @@ export async function planApply(kube: KubeReader, manifests: readonly Manifest[]
     const { apiVersion, kind } = m.object;
     const name = m.object.metadata.name ?? '';
     const r = await kube.resource(apiVersion, kind);
-    const namespaced = r ? r.namespaced : newKinds.get(`${apiVersion}\u0000${kind}`);
+    const namespaced = r ? r.namespaced : (newKinds.get(`${apiVersion}\u0000${kind}`) ?? (o.earlierChangesPredicted ? true : undefined));
     if (namespaced === undefined) {
       throw new ModuleFailure(`${describeManifest(m)}: the API server ${kube.cluster} does not serve kind ${kind} in ${apiVersion}; create its CustomResourceDefinition first (in this task or an earlier one)`);
     }
@@ -67,7 +69,13 @@ export async function planApply(kube: KubeReader, manifests: readonly Manifest[]
     const object = withLabels(m.object, o.labels, ns);
     const ref: ObjectRef = { apiVersion, kind, name, ...(ns !== undefined ? { namespace: ns } : {}) };
     const label = `${kind} ${ns !== undefined ? `${ns}/` : ''}${name}`;
-    const waitsFor = !r ? `its CustomResourceDefinition is created by this task` : ns !== undefined && newNamespaces.has(ns) ? `its namespace ${ns} is created by this task` : undefined;
+    const waitsFor = !r
+      ? newKinds.has(`${apiVersion}\u0000${kind}`)
+        ? 'its CustomResourceDefinition is created by this task'
+        : 'its kind is not served yet and an earlier task was only predicted (its CustomResourceDefinition?)'
+      : ns !== undefined && newNamespaces.has(ns)
+        ? `its namespace ${ns} is created by this task`
+        : undefined;
     if (waitsFor) {
       plans.push({ manifest: m, object, ref, action: 'create', predicted: waitsFor, diff: { label, after: shown(object) } });
       continue;
@@ -77,6 +85,11 @@ export async function planApply(kube: KubeReader, manifests: readonly Manifest[]
     try {
       dry = await kube.dryRunApply(object, o);
     } catch (e) {
+      // under --check, the namespace may be one an earlier, only predicted task creates
+      if (o.earlierChangesPredicted && e instanceof KubeApiError && e.missingNamespace() === ns) {
+        plans.push({ manifest: m, object, ref, action: 'create', predicted: `its namespace ${ns} does not exist yet and an earlier task was only predicted`, diff: { label, after: shown(object) } });
+        continue;
+      }
       throw asTaskFailure(e, m);
     }
     if (kind === 'Namespace' && !live) newNamespaces.add(name);
