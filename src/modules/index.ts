@@ -17,6 +17,7 @@ import file from './file.js';
 import govc_clone from './govc_clone.js';
 import hosts_entries from './hosts_entries.js';
 import k8s from './k8s.js';
+import k8s_drain from './k8s_drain.js';
 import k8s_info from './k8s_info.js';
 import kernel_modules from './kernel_modules.js';
 import lineinfile from './lineinfile.js';
@@ -48,6 +49,7 @@ export type BuiltinModule =
   | 'govc_clone'
   | 'hosts_entries'
   | 'k8s'
+  | 'k8s_drain'
   | 'k8s_info'
   | 'kernel_modules'
   | 'lineinfile'
@@ -78,6 +80,7 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   govc_clone,
   hosts_entries,
   k8s,
+  k8s_drain,
   k8s_info,
   kernel_modules,
   lineinfile,
