@@ -12,45 +12,17 @@ import { createRunContext } from './run/create-run-context.js';
 import { printListing } from './run/listings.js';
 import type { EventSink } from './run/events.js';
 import type { RunIO } from './run/run-io.js';
+import type { PlaybookRunRequest } from './run/run-request.js';
 import type { ConnectionFactory } from './transport/transport.js';
 
 export type { RunIO } from './run/run-io.js';
+export { DEFAULT_FORKS, type PlaybookRunRequest } from './run/run-request.js';
 
 /** What a run may be given instead of the real thing (tests inject recording connection factories). */
 export interface RunDependencies {
   /** transports by `tsplay_connection` name; default: the built-in ones */
   readonly connectionFactories?: Readonly<Record<string, ConnectionFactory>>;
 }
-
-export interface PlaybookRunRequest {
-  readonly playbooks: readonly string[];
-  readonly inventories: readonly string[];
-  readonly extraVars: readonly string[];
-  readonly check: boolean;
-  readonly diff: boolean;
-  readonly tags: readonly string[];
-  readonly skipTags: readonly string[];
-  readonly limit?: string;
-  readonly startAtTask?: string;
-  readonly mode: 'run' | 'syntax-check' | 'list-hosts' | 'list-tasks' | 'list-tags';
-  readonly forks?: number;
-  readonly verbosity: number;
-  readonly json: boolean;
-  readonly junit?: string;
-  readonly profile: boolean;
-  readonly vaultPasswordFiles: readonly string[];
-  readonly vaultIds: readonly string[];
-  readonly askVaultPass: boolean;
-  readonly become?: boolean;
-  readonly becomeUser?: string;
-  readonly askBecomePass: boolean;
-  readonly user?: string;
-  readonly connection?: string;
-  readonly acceptNewHostKeys: boolean;
-}
-
-/** Default number of hosts worked on at once. Ansible's 5 is a common complaint; connections here are cheap. */
-export const DEFAULT_FORKS = 50;
 
 export async function runPlaybooks(req: PlaybookRunRequest, io: RunIO, deps: RunDependencies = {}): Promise<number> {
   if (req.playbooks.length === 0) throw new OptionsError('no playbook given', { hint: 'tsplay PLAYBOOK.yml -i INVENTORY' });

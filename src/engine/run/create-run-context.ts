@@ -7,7 +7,7 @@ import { createSshConnectionFactory } from '../transport/ssh/factory.js';
 import { createHttpConnectionFactory } from '../transport/http/factory.js';
 import type { ConnectionFactory } from '../transport/transport.js';
 import { gatherFacts, factsToVars } from '../facts/gather.js';
-import { DEFAULT_FORKS, type PlaybookRunRequest } from '../run-playbooks.js';
+import { DEFAULT_FORKS, type PlaybookRunRequest } from './run-request.js';
 import { ConnectionPool } from './connections.js';
 import type { EventSink } from './events.js';
 import { HostStates } from './host-state.js';

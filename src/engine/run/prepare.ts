@@ -20,7 +20,7 @@ import { ModuleParams } from '../validate/module-params.js';
 import { loadVaultSecrets, readYamlWithVault, ttyPromptReader, vaultedNumbers } from '../vault/index.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import type { Vars } from '../vars/precedence.js';
-import type { PlaybookRunRequest } from '../run-playbooks.js';
+import type { PlaybookRunRequest } from './run-request.js';
 import type { InventoryView, TaskFileLoader } from './run-context.js';
 import type { RunIO } from './run-io.js';
 import { playKeywordVars, resolvePlayKeywords } from './play-keywords.js';
