@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { OptionsError } from '../../engine/errors.js';
 import { runPlaybooks, type PlaybookRunRequest } from '../../engine/run-playbooks.js';
 import type { RunIO } from '../../engine/run/run-io.js';
-import { version } from '../main.js';
+import { version } from '../version.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
