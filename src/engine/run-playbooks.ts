@@ -4,12 +4,13 @@
  * engine's front door; the CLI only parses flags into a PlaybookRunRequest.
  */
 import { setMaxListeners } from 'node:events';
-import { errorReport, ExitCode, InterruptedError, OptionsError, TsplayError } from './errors.js';
+import { ExitCode, InterruptedError, OptionsError, TsplayError } from './errors.js';
 import { Redactor } from './secret.js';
 import { prepareRun, type PreparedRun } from './run/prepare.js';
 import { runPlay } from './run/play-runner.js';
 import { createRunContext } from './run/create-run-context.js';
 import { printListing } from './run/listings.js';
+import { redactError } from './run/redact-error.js';
 import type { EventSink } from './run/events.js';
 import type { RunIO } from './run/run-io.js';
 import type { PlaybookRunRequest } from './run/run-request.js';
@@ -37,15 +38,14 @@ export async function runPlaybooks(req: PlaybookRunRequest, io: RunIO, deps: Run
     process.kill(process.pid, 'SIGINT');
   };
   process.on('SIGINT', onSigint);
+  const redactor = new Redactor();
   try {
-    const redactor = new Redactor();
     const prepared = await untilAborted(prepareRun(req, io, redactor), controller.signal);
     if (req.mode !== 'run') return printListing(req, prepared, io);
     return await run(req, prepared, io, redactor, controller.signal, deps);
   } catch (e) {
-    if (!(e instanceof InterruptedError)) throw e;
-    io.stderr.write(`ERROR! ${errorReport(e)}\n`);
-    return ExitCode.interrupted;
+    // the one way out for errors (the interruption too, exit 99): the caller reports them, redacted like the run's output
+    throw redactError(e, redactor);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -4,7 +4,6 @@
  * RECAP. On a terminal (not CI) a spinner names the running task and the hosts
  * still working; it is hidden before every line so output never interleaves.
  */
-import type { Redactor } from '../secret.js';
 import type { EventSink, RunEvent } from '../run/events.js';
 import { banner } from './banner.js';
 import { colourDiffLine } from './diff-colour.js';
@@ -18,7 +17,7 @@ import { spinnerText, type Spinner, type SpinnerFactory } from './spinner.js';
 import { IGNORING, statusLine } from './status-line.js';
 import { taskHeader, taskLabel } from './task-label.js';
 import { resolveTerminal, type Terminal, type TerminalOptions } from './terminal.js';
-import { redactText, toWriteFn, type OutputTarget, type WriteFn } from './writer.js';
+import { toWriteFn, type OutputTarget, type WriteFn } from './writer.js';
 
 export interface HumanSinkOptions extends TerminalOptions {
   /** number of -v flags: 1 results of changed/failed, 2 all results and debug ≤ 2, 3 commands (debug 3) */
@@ -27,8 +26,6 @@ export interface HumanSinkOptions extends TerminalOptions {
   readonly diff?: boolean;
   /** how results are dumped at -v and for `debug`; default json */
   readonly resultFormat?: ResultFormat;
-  /** a second redaction pass over every line; default none (events come redacted) */
-  readonly redactor?: Redactor;
   /** makes the spinner (oraSpinner from ora-spinner.js for the real one); none when not given. Only called on a TTY outside CI. */
   readonly spinner?: SpinnerFactory;
 }
@@ -46,7 +43,6 @@ export class HumanSink implements EventSink {
   readonly #verbosity: number;
   readonly #diff: boolean;
   readonly #format: ResultFormat;
-  readonly #redactor: Redactor | undefined;
   readonly #spinner: Spinner | undefined;
   #task: RunningTask | undefined;
 
@@ -57,7 +53,6 @@ export class HumanSink implements EventSink {
     this.#verbosity = opts.verbosity ?? 0;
     this.#diff = opts.diff ?? false;
     this.#format = opts.resultFormat ?? 'json';
-    this.#redactor = opts.redactor;
     const stream = typeof out === 'function' ? undefined : out;
     this.#spinner = this.#terminal.spinner && stream && opts.spinner ? opts.spinner(stream, { color: this.#terminal.color }) : undefined;
   }
@@ -88,7 +83,7 @@ export class HumanSink implements EventSink {
       case 'recap':
         this.#task = undefined;
         this.#banner('PLAY RECAP');
-        for (const line of recapLines(this.#redactStats(event.stats), this.#palette)) this.#printRaw(line);
+        for (const line of recapLines(event.stats, this.#palette)) this.#printRaw(line);
         this.#printRaw('');
         return;
     }
@@ -140,21 +135,14 @@ export class HumanSink implements EventSink {
     }
   }
 
-  #redactStats<T>(stats: Readonly<Record<string, T>>): Record<string, T> {
-    if (!this.#redactor) return { ...stats };
-    const out: Record<string, T> = {};
-    for (const [host, s] of Object.entries(stats)) out[this.#redactor.redact(host)] = s;
-    return out;
-  }
-
   #banner(title: string): void {
     this.#print('');
     this.#print(banner(title, this.#terminal.width));
   }
 
-  /** Redacts, colours and writes one line, with the spinner out of the way. */
+  /** Colours and writes one line, with the spinner out of the way. */
   #print(plain: string, colour: (s: string) => string = (s) => s): void {
-    this.#printRaw(colour(redactText(this.#redactor, plain)));
+    this.#printRaw(colour(plain));
   }
 
   #printRaw(line: string): void {

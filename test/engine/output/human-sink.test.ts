@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { HumanSink, type HumanSinkOptions } from '../../../src/engine/output/human-sink.js';
 import type { Spinner, SpinnerFactory } from '../../../src/engine/output/spinner.js';
 import type { RunEvent } from '../../../src/engine/run/events.js';
+import { RedactingSink } from '../../../src/engine/run/redacting-sink.js';
 import { Redactor } from '../../../src/engine/secret.js';
 import { Capture, ESC, playWithTask, result, stats, task } from './fixtures.js';
 
-function run(events: readonly RunEvent[], opts: HumanSinkOptions = {}, out = new Capture()): Capture {
-  const sink = new HumanSink(out, { env: {}, ...opts });
+/** The events through a HumanSink; with a redactor, through the run's RedactingSink first. */
+function run(events: readonly RunEvent[], opts: HumanSinkOptions = {}, out = new Capture(), redactor?: Redactor): Capture {
+  const human = new HumanSink(out, { env: {}, ...opts });
+  const sink = redactor ? new RedactingSink(human, redactor) : human;
   for (const e of events) sink.emit(e);
   return out;
 }
@@ -307,11 +310,11 @@ describe('HumanSink diffs', () => {
     expect(out.text).toContain(`${ESC}36m@@ -1,1 +1,1 @@${ESC}39m`);
   });
 
-  it('redacts diff and status lines with the redactor option', () => {
+  it('redacts diff and status lines behind the RedactingSink', () => {
     const redactor = new Redactor();
     redactor.add('hunter22');
     const diff = { label: '/etc/app.conf', before: 'password=old\n', after: 'password=hunter22\n' };
-    const out = run(playWithTask(t, ['web1'], [result(t, 'web1', 'failed', { msg: 'bad hunter22', diff: [diff] })]), { diff: true, redactor });
+    const out = run(playWithTask(t, ['web1'], [result(t, 'web1', 'failed', { msg: 'bad hunter22', diff: [diff] })]), { diff: true }, new Capture(), redactor);
     expect(out.text).not.toContain('hunter22');
     expect(out.text).toContain('+password=********');
     expect(out.text).toContain('FAILED! => bad ********');
