@@ -17,6 +17,7 @@ import { spinnerText, type Spinner, type SpinnerFactory } from './spinner.js';
 import { IGNORING, statusLine } from './status-line.js';
 import { taskHeader, taskLabel } from './task-label.js';
 import { resolveTerminal, type Terminal, type TerminalOptions } from './terminal.js';
+import { warningLine } from './warning-line.js';
 import { toWriteFn, type OutputTarget, type WriteFn } from './writer.js';
 
 export interface HumanSinkOptions extends TerminalOptions {
@@ -28,6 +29,8 @@ export interface HumanSinkOptions extends TerminalOptions {
   readonly resultFormat?: ResultFormat;
   /** makes the spinner (oraSpinner from ora-spinner.js for the real one); none when not given. Only called on a TTY outside CI. */
   readonly spinner?: SpinnerFactory;
+  /** where warnings found while loading (origin 'inventory') go, uncoloured: the CLI gives stderr; default with the rest */
+  readonly stderr?: OutputTarget;
 }
 
 interface RunningTask {
@@ -38,6 +41,7 @@ interface RunningTask {
 
 export class HumanSink implements EventSink {
   readonly #write: WriteFn;
+  readonly #writeErr: WriteFn | undefined;
   readonly #terminal: Terminal;
   readonly #palette: Palette;
   readonly #verbosity: number;
@@ -48,6 +52,7 @@ export class HumanSink implements EventSink {
 
   constructor(out: OutputTarget, opts: HumanSinkOptions = {}) {
     this.#write = toWriteFn(out);
+    this.#writeErr = opts.stderr === undefined ? undefined : toWriteFn(opts.stderr);
     this.#terminal = resolveTerminal(out, opts);
     this.#palette = createPalette(this.#terminal.color);
     this.#verbosity = opts.verbosity ?? 0;
@@ -71,9 +76,8 @@ export class HumanSink implements EventSink {
       case 'task_end':
         return this.#taskEnd();
       case 'warning':
-        return this.#print(`[WARNING]: ${event.host ? `[${event.host}]: ` : ''}${event.message}`, (s) =>
-          this.#palette.paint('magenta', s),
-        );
+        if (event.origin === 'inventory' && this.#writeErr) return this.#printRaw(warningLine(event.message, event.host), this.#writeErr);
+        return this.#print(warningLine(event.message, event.host), (s) => this.#palette.paint('magenta', s));
       case 'debug':
         if (this.#verbosity >= 2 && event.level <= this.#verbosity)
           this.#print(event.host ? `<${event.host}> ${event.message}` : event.message, (s) => this.#palette.paint('blue', s));
@@ -145,9 +149,9 @@ export class HumanSink implements EventSink {
     this.#printRaw(colour(plain));
   }
 
-  #printRaw(line: string): void {
+  #printRaw(line: string, write: WriteFn = this.#write): void {
     this.#spinner?.hide();
-    this.#write(line + '\n');
+    write(line + '\n');
     this.#showSpinner();
   }
 

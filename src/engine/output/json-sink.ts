@@ -50,7 +50,7 @@ export function jsonRecord(event: RunEvent, play: string | undefined): JsonRecor
     case 'task_end':
       return { event: event.type, play, ...taskFields(event.task), duration_ms: event.durationMs };
     case 'warning':
-      return { event: event.type, message: event.message, host: event.host };
+      return { event: event.type, message: event.message, host: event.host, origin: event.origin };
     case 'debug':
       return { event: event.type, level: event.level, message: event.message, host: event.host };
     case 'play_end':

@@ -58,7 +58,7 @@ export function createSink(req: PlaybookRunRequest, io: RunIO, redactor: Redacto
   const sinks: EventSink[] = [
     req.json
       ? new JsonSink(io.stdout)
-      : new HumanSink(io.stdout, { verbosity: req.verbosity, diff: req.diff, env: io.env, ...(spinner ? { spinner } : {}) }),
+      : new HumanSink(io.stdout, { verbosity: req.verbosity, diff: req.diff, env: io.env, stderr: io.stderr, ...(spinner ? { spinner } : {}) }),
   ];
   if (req.junit) sinks.push(new JunitSink({ file: req.junit }));
   if (req.profile && !req.json) sinks.push(new ProfileSink(io.stdout));

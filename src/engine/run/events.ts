@@ -58,7 +58,13 @@ export type RunEvent =
       readonly loopSummary?: boolean;
     }
   | { readonly type: 'task_end'; readonly task: TaskRef; readonly durationMs: number }
-  | { readonly type: 'warning'; readonly message: string; readonly host?: string }
+  | {
+      readonly type: 'warning';
+      readonly message: string;
+      readonly host?: string;
+      /** found while loading, before any play: reading the inventory or matching --limit */
+      readonly origin?: 'inventory';
+    }
   | { readonly type: 'debug'; readonly level: number; readonly message: string; readonly host?: string }
   | { readonly type: 'play_end'; readonly name: string }
   | { readonly type: 'recap'; readonly stats: Readonly<Record<string, HostStats>>; readonly durationMs: number };

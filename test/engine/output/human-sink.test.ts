@@ -130,6 +130,25 @@ describe('HumanSink warnings', () => {
   ])('$expected', ({ event, expected }) => {
     expect(run([event]).lines[0]).toBe(expected);
   });
+
+  it('warnings found while loading go to the stderr target, uncoloured; the others stay with the output', () => {
+    const err = new Capture();
+    const out = run(
+      [
+        { type: 'warning', message: 'Found both group and host with same name: web1', origin: 'inventory' },
+        { type: 'warning', message: 'service is masked', host: 'web1' },
+      ],
+      { color: true, stderr: err },
+    );
+    expect(err.text).toBe('[WARNING]: Found both group and host with same name: web1\n');
+    expect(out.text).toBe(`${ESC}35m[WARNING]: [web1]: service is masked${ESC}39m\n`);
+  });
+
+  it('without a stderr target, warnings found while loading are printed with the rest', () => {
+    expect(run([{ type: 'warning', message: 'Found both group and host with same name: web1', origin: 'inventory' }]).text).toBe(
+      '[WARNING]: Found both group and host with same name: web1\n',
+    );
+  });
 });
 
 describe('HumanSink recap', () => {
