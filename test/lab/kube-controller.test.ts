@@ -520,6 +520,49 @@ spec:
     expect(await until('lb-d address', () => ingress('lb-d'))).toBe('192.168.240.10');
   });
 
+  it('a rollout that cannot progress ends in ProgressDeadlineExceeded, and kubectl rollout status fails', async () => {
+    await ok(['apply', '--server-side', '-f', '-'], `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: nowhere, namespace: default}
+spec:
+  progressDeadlineSeconds: 2
+  selector: {matchLabels: {app: nowhere}}
+  template:
+    metadata: {labels: {app: nowhere}}
+    spec:
+      nodeSelector: {disk: nvme}
+      containers: [{name: c, image: "busybox:1.36"}]
+`);
+    const r = await k.kubectl(['rollout', 'status', 'deployment/nowhere', '--timeout=30s'], { timeoutMs: 40_000 });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain('deployment "nowhere" exceeded its progress deadline');
+    const d = await get('deployment nowhere');
+    expect(cond(d, 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
+    expect(cond(d, 'Available')).toMatchObject({ status: 'False', reason: 'MinimumReplicasUnavailable' });
+    const pod = (await items('pods -l app=nowhere'))[0]!;
+    expect(cond(pod, 'PodScheduled')!.message).toContain("node(s) didn't match Pod's node affinity/selector");
+    await ok(['delete', 'deployment', 'nowhere']);
+  });
+
+  it("a graceful delete ends after the containers stop (-termination-delay), not the pod's grace period", async () => {
+    const t0 = Date.now();
+    await ok(['delete', 'pod', 'consumer']); // grace period 30 s; kubectl waits until it is gone
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect((await k.request('GET', '/api/v1/namespaces/default/pods/consumer')).status).toBe(404);
+  });
+
+  it('pods of a node whose kubelet stops turn NotReady; pods of a deleted node are collected', async () => {
+    const gpuPod = async (): Promise<Obj | undefined> => (await items('pods -l app=gpu-agent')).find((p) => p.spec.nodeName === 'n4');
+    expect(cond((await gpuPod())!, 'Ready')?.status).toBe('True');
+    await ok(['annotate', 'node', 'n4', 'tsplay.io/kubelet=stopped']);
+    await until('pod on n4 not Ready', async () => (cond((await gpuPod())!, 'Ready')?.status === 'False' ? true : undefined));
+    expect(cond(await get('node n4'), 'Ready')?.status).toBe('Unknown');
+    await ok(['delete', 'node', 'n4']);
+    await until('pod on n4 collected', async () => ((await gpuPod()) === undefined ? true : undefined));
+    expect((await get('ds gpu-agent')).status).toMatchObject({ desiredNumberScheduled: 2, numberAvailable: 2 });
+  });
+
   it('deleting a Deployment collects its ReplicaSets and pods; --cascade=foreground waits for them', async () => {
     await ok(['delete', 'deployment', 'web']);
     await until('web collected', async () => ((await items('rs -l app=web')).length === 0 && (await items('pods -l app=web')).length === 0 ? true : undefined));
@@ -536,5 +579,32 @@ spec:
     const after = await k.writeCount();
     expect(after.writes).toBe(before.writes + 1);
     expect(after.controllerWrites).toBeGreaterThan(before.controllerWrites ?? 0);
+  });
+});
+
+describe.skipIf(!ready)('lab: test kube-controller without nodes', () => {
+  let k: KubeApiserver;
+  let ctl: KubeController;
+  beforeAll(async () => {
+    k = await startKubeApiserver();
+    ctl = await startKubeController(k);
+  });
+  afterAll(async () => {
+    await ctl?.close();
+    await k?.close();
+  });
+
+  it('with no Node at all, pods run unscheduled (no host IP) and a Deployment still becomes Available', async () => {
+    const apply = await k.kubectl(['apply', '--server-side', '-f', '-'], { input: deployment('solo', 2) });
+    expect(apply.exitCode, apply.stderr).toBe(0);
+    const r = await k.kubectl(['rollout', 'status', 'deployment/solo', '--timeout=60s'], { timeoutMs: 70_000 });
+    expect(r.exitCode, r.stderr + ctl.stderr()).toBe(0);
+    const pods = JSON.parse((await k.kubectl(['get', 'pods', '-l', 'app=solo', '-o', 'json'])).stdout).items as Obj[];
+    expect(pods).toHaveLength(2);
+    for (const p of pods) {
+      expect(p.spec.nodeName).toBeUndefined();
+      expect(p.status.hostIP).toBeUndefined();
+      expect(p.status).toMatchObject({ phase: 'Running', podIP: expect.stringMatching(/^10\.244\./) });
+    }
   });
 });

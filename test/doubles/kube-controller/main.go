@@ -31,6 +31,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/cache"
 	"k8s.io/client-go/tools/clientcmd"
 	"k8s.io/klog/v2"
@@ -111,6 +112,7 @@ func run(ctx context.Context, kubeconfig, kubeContext, only string, opts options
 	}
 	cfg.UserAgent = userAgent + "v0 (" + runtime.GOOS + "/" + runtime.GOARCH + ")"
 	cfg.QPS, cfg.Burst = 200, 400
+	cfg.WarningHandler = rest.NoWarnings{} // "v1 Endpoints is deprecated": the endpoints loop writes them on purpose
 	client, err := kubernetes.NewForConfig(cfg)
 	if err != nil {
 		return err

@@ -8,8 +8,10 @@ package main
 // node.kubernetes.io/not-ready (Ready=False or no condition yet),
 // node.kubernetes.io/unreachable (Ready=Unknown) and
 // node.kubernetes.io/unschedulable (cordoned). Among the nodes that fit it
-// takes the one with the fewest pods (ties: by name). No resources, ports,
-// pod (anti-)affinity or topology spread are considered.
+// takes the one with the fewest pods of the same controller (as the default
+// topology spreading prefers), then the fewest pods, then by name. No
+// resources, ports, pod (anti-)affinity or explicit topology spread
+// constraints are considered.
 //
 // Volumes: a claim that does not exist, or an unbound claim of an
 // Immediate storage class, leaves the pod unschedulable (as the real
@@ -36,6 +38,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/types"
 	corev1helpers "k8s.io/component-helpers/scheduling/corev1"
 	"k8s.io/component-helpers/scheduling/corev1/nodeaffinity"
 	"k8s.io/klog/v2"
@@ -121,43 +124,59 @@ func tolerated(spec *corev1.PodSpec, n *corev1.Node, filter func(t *corev1.Taint
 	return false, fmt.Sprintf("had untolerated taint {%s: %s}", t.Key, t.Value)
 }
 
-// podsOnNode: active pods bound to the node, including our own bindings
-// the cache has not shown yet.
-func (c *ctl) podsOnNode(node string) int {
+// podsOnNode: active pods bound to the node, and those of them with the
+// given controller, including our own bindings the cache has not shown yet.
+func (c *ctl) podsOnNode(node string, owner types.UID) (all, siblings int) {
 	objs, _ := c.podInformer.GetIndexer().ByIndex(byNodeIndex, node)
-	n := 0
+	count := func(p *corev1.Pod) {
+		all++
+		if ref := metav1.GetControllerOfNoCopy(p); owner != "" && ref != nil && ref.UID == owner {
+			siblings++
+		}
+	}
 	for _, o := range objs {
-		if active(o.(*corev1.Pod)) {
-			n++
+		if p := o.(*corev1.Pod); active(p) {
+			count(p)
 		}
 	}
 	assumed.Lock()
-	for _, a := range assumed.m {
-		if a == node {
-			n++
+	defer assumed.Unlock()
+	for key, a := range assumed.m {
+		if a != node {
+			continue
+		}
+		ns, name := split(key)
+		if p, err := c.pods.Pods(ns).Get(name); err == nil && p.Spec.NodeName == "" {
+			count(p)
 		}
 	}
-	assumed.Unlock()
-	return n
+	return all, siblings
 }
 
-// pickNode: the fitting node with the fewest pods, or nil and why none.
-func (c *ctl) pickNode(spec *corev1.PodSpec) (*corev1.Node, string) {
+// pickNode: the fitting node with the fewest sibling pods, then pods; or
+// nil and why none.
+func (c *ctl) pickNode(pod *corev1.Pod) (*corev1.Node, string) {
+	spec := &pod.Spec
+	var owner types.UID
+	if ref := metav1.GetControllerOfNoCopy(pod); ref != nil {
+		owner = ref.UID
+	}
 	nodes, _ := c.nodes.List(labels.Everything())
 	if len(nodes) == 0 {
 		return nil, "no nodes available to schedule pods"
 	}
 	sort.Slice(nodes, func(i, j int) bool { return nodes[i].Name < nodes[j].Name })
 	var best *corev1.Node
-	bestCount := 0
+	bestAll, bestSiblings := 0, 0
 	reasons := map[string]int{}
 	for _, n := range nodes {
 		if ok, why := fits(spec, n); !ok {
 			reasons[why]++
 			continue
 		}
-		if count := c.podsOnNode(n.Name); best == nil || count < bestCount {
-			best, bestCount = n, count
+		all, siblings := c.podsOnNode(n.Name, owner)
+		if best == nil || siblings < bestSiblings || (siblings == bestSiblings && all < bestAll) {
+			best, bestAll, bestSiblings = n, all, siblings
 		}
 	}
 	if best != nil {
@@ -194,7 +213,7 @@ func (c *ctl) schedule(ctx context.Context, key string) error {
 	}
 	node, why := c.selectedNode(pod)
 	if node == nil {
-		node, why = c.pickNode(&pod.Spec)
+		node, why = c.pickNode(pod)
 	}
 	if node == nil {
 		return c.unschedulable(ctx, pod, why)
