@@ -55,7 +55,9 @@ describe.skipIf(!ready)('lab: test kube-controller', () => {
   let ctl: KubeController;
   beforeAll(async () => {
     k = await startKubeApiserver();
+    const t0 = Date.now();
     ctl = await startKubeController(k, { terminationDelayMs: 300, verbosity: Number(process.env.TSPLAY_KCTL_V ?? 0) });
+    if (process.env.TSPLAY_KCTL_LOG) console.log(`controller ready in ${Date.now() - t0} ms: ${ctl.loops.join(',')}`);
   });
   afterAll(async () => {
     if (process.env.TSPLAY_KCTL_LOG) await import('node:fs/promises').then((fs) => fs.writeFile(process.env.TSPLAY_KCTL_LOG!, ctl?.stderr() ?? ''));
@@ -570,6 +572,16 @@ spec:
     expect(r.exitCode, r.stderr).toBe(0);
     expect((await items('rs -l app=db')).length).toBe(0);
     expect((await items('pods -l app=db')).length).toBe(0);
+
+    // --cascade=orphan: the ReplicaSet and its pods stay, without the owner reference
+    await ok(['apply', '--server-side', '-f', '-'], deployment('keep', 1));
+    await ok(['rollout', 'status', 'deployment/keep', '--timeout=60s'], undefined, 70_000);
+    const o = await k.kubectl(['delete', 'deployment', 'keep', '--cascade=orphan', '--timeout=30s'], { timeoutMs: 40_000 });
+    expect(o.exitCode, o.stderr).toBe(0);
+    const rs = await items('rs -l app=keep');
+    expect(rs).toHaveLength(1);
+    expect(rs[0]!.metadata.ownerReferences).toBeUndefined();
+    expect(await items('pods -l app=keep')).toHaveLength(1);
   });
 
   it("the controller's writes are not counted as clients' writes", async () => {
