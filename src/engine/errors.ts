@@ -31,7 +31,7 @@ export abstract class TsplayError extends Error {
   readonly location: SourceLocation | undefined;
   readonly hint: string | undefined;
 
-  constructor(message: string, opts: { location?: SourceLocation; hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, opts: { location?: SourceLocation | undefined; hint?: string | undefined; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.location = opts.location;

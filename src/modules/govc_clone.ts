@@ -21,6 +21,8 @@ import { VimFault } from './support/vsphere/fault.js';
 import { findDatacenter, findFolder, findIn, type Datacenter } from './support/vsphere/inventory.js';
 import { folderPath, listVms, readVm, type VmInfo } from './support/vsphere/vms.js';
 
+const POWER_ON = 'Power the VM on after cloning and customization (also powers on an existing powered-off VM). Default false, unlike govc\'s `-on=true`; powered-on VMs are never powered off.';
+
 const perVm = {
   cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 768, description: 'Number of virtual CPUs (govc `-c`). Unset: as the template.' })),
   memory_mb: Type.Optional(Type.Integer({ minimum: 4, description: 'Memory in MB (govc `-m`). Unset: as the template.' })),
@@ -29,7 +31,7 @@ const perVm = {
   network: Type.Optional(Type.String({ minLength: 1, description: 'Network of the first NIC, by name or path below the datacenter\'s network folder (govc `-net`): a port group, distributed port group or NSX segment. A source without a NIC gets a vmxnet3 one. Applied to new clones only.' })),
   host: Type.Optional(Type.String({ minLength: 1, description: 'ESXi host to place the clone on, by name (looked up in `cluster`, then as a standalone host) or path below host/ (govc `-host`).' })),
   datastore: Type.Optional(Type.String({ minLength: 1, description: 'Datastore for the clone\'s files, by name (govc `-ds`). Unset: the source\'s.' })),
-  power_on: Type.Optional(Type.Boolean({ description: 'Power the VM on after cloning and customization (also powers on an existing powered-off VM). Default false, unlike govc\'s `-on=true`; powered-on VMs are never powered off.' })),
+  power_on: Type.Optional(Type.Boolean({ description: POWER_ON })),
 };
 
 const params = Type.Object(
@@ -56,7 +58,7 @@ const params = Type.Object(
     linked_clone: Type.Boolean({ default: false, description: 'Create a linked clone on a snapshot of the source (govc `-link`): the current snapshot unless `snapshot` names one.' }),
     snapshot: Type.Optional(Type.String({ minLength: 1, description: 'Snapshot of the source for a linked clone (govc `-snapshot`); implies linked_clone.' })),
     ...perVm,
-    power_on: Type.Boolean({ default: false, description: perVm.power_on.description }),
+    power_on: Type.Boolean({ default: false, description: POWER_ON }),
     powered_on_drift: Type.Union([Type.Literal('warn'), Type.Literal('fail')], {
       default: 'warn',
       description: 'A powered-on VM whose CPUs or memory differ is not touched: `warn` reports it (warning, ok), `fail` fails the task.',
@@ -134,7 +136,7 @@ export default defineModule({
       const plans: VmPlan[] = wanted.map((w) => ({ wanted: w, action: planVm(w, all.filter((v) => v.name === w.name), folder, folderName) }));
       const clones = plans.filter((x) => x.action.kind === 'clone');
       const source = clones.length > 0 ? await findSource(vim, dc, all, p.template) : undefined;
-      const prep = source ? await prepareClones(vim, dc, { ...p, resourcePool: p.resource_pool, linkedClone: p.linked_clone }, source, folder, clones) : undefined;
+      const prep = source ? await prepareClones(vim, dc, { ...p, ...(p.resource_pool !== undefined ? { resourcePool: p.resource_pool } : {}), linkedClone: p.linked_clone }, source, folder, clones) : undefined;
       const drifts = plans.filter((x) => x.action.kind === 'drift');
       for (const d of drifts) {
         if (p.powered_on_drift === 'fail') throw new ModuleFailure(describeAction(d), { vms: plans.map(resultOf) });

@@ -6,7 +6,7 @@
  * costs one compile.
  */
 import Handlebars, { type HelperOptions } from 'handlebars';
-import { TemplateError, TsplayError, UndefinedVariableError, type SourceLocation } from '../errors.js';
+import { TemplateError, type SourceLocation } from '../errors.js';
 import { Secret, type Redactor } from '../secret.js';
 import { copyLocation } from '../yaml/load.js';
 import { rootFrame, type Frame, type Vars } from './frame.js';

@@ -24,7 +24,7 @@ export function basic(user: string, password: string): Record<string, string> {
 
 export function testClient(nsx: Pick<NsxEmulator, 'url'>, authHeaders: Record<string, string> = basic('admin', 'pw')): TestClient {
   const raw: TestClient['raw'] = async (method, path, init = {}) => {
-    const res = await fetch(`${nsx.url}${path}`, { method, headers: { ...authHeaders, ...init.headers }, body: init.body });
+    const res = await fetch(`${nsx.url}${path}`, { method, headers: { ...authHeaders, ...init.headers }, ...(init.body !== undefined ? { body: init.body } : {}) });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as unknown) : undefined };
   };

@@ -8,7 +8,7 @@ const clock = (): Date => new Date('2025-01-02T03:04:05.678Z');
 
 function jsonLines(events: readonly RunEvent[], redactor?: Redactor): { raw: string; records: Record<string, unknown>[] } {
   let raw = '';
-  const sink = new JsonSink((t) => (raw += t), { now: clock, redactor });
+  const sink = new JsonSink((t) => (raw += t), { now: clock, ...(redactor ? { redactor } : {}) });
   for (const e of events) sink.emit(e);
   const lines = raw.split('\n');
   expect(lines.pop()).toBe('');

@@ -8,7 +8,7 @@ import { parseXml, type XmlElement } from './mini-xml.js';
 
 async function junit(events: readonly RunEvent[], redactor?: Redactor): Promise<{ file: string; xml: string; root: XmlElement }> {
   const written: { file: string; xml: string }[] = [];
-  const sink = new JunitSink({ file: 'out/junit.xml', writeFile: async (file, xml) => void written.push({ file, xml }), redactor });
+  const sink = new JunitSink({ file: 'out/junit.xml', writeFile: async (file, xml) => void written.push({ file, xml }), ...(redactor ? { redactor } : {}) });
   for (const e of events) sink.emit(e);
   await sink.close();
   expect(written).toHaveLength(1);

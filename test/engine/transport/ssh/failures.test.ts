@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshUnreachableError, type SshConnection } from '../../../../src/engine/transport/ssh/index.js';
+import type { SshConnection } from '../../../../src/engine/transport/ssh/index.js';
 import { labAvailable, startSshHosts, type SshLabHost } from '../../../lab/index.js';
 import { expectUnreachable as failure, sshFixture, type SshFixture } from './fixture.js';
 
