@@ -18,7 +18,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 
 export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';
-export { ModuleFailure } from './errors.js';
+export { ModuleFailure, TsplayError } from './errors.js';
 export { quote, sh } from './transport/shell-quote.js';
 import type { HttpClient, HttpReader } from './transport/http-api.js';
 import type { Probe } from './probe.js';

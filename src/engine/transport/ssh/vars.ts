@@ -3,7 +3,7 @@
  * Each is read from its names in order; the first that is set wins.
  */
 import { Secret } from '../../secret.js';
-import { ConnectionVarError } from '../../inventory/errors.js';
+import { ConnectionVarError } from '../connection-vars.js';
 
 export const SSH_VARS = {
   passphrase: ['tsplay_private_key_passphrase', 'tsplay_ssh_private_key_passphrase'],
