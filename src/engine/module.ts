@@ -214,6 +214,8 @@ export interface ModuleDefinition<P extends TSchema = TSchema, S = undefined> {
   /** its registered result is what the user asked to see: printed on ok at every verbosity (debug) */
   readonly showsResult?: boolean;
   check(ctx: HostContext, params: Static<P>): Promise<Plan<S>>;
+  // `async apply() { await ... }` may end without a return: the outcome is optional, hence void
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
   apply?(ctx: ApplyContext, plan: ChangedPlan<S>, params: Static<P>): Promise<ApplyOutcome | void>;
 }
 

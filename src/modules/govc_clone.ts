@@ -13,7 +13,7 @@
  * See docs/vsphere.md.
  */
 import pLimit from 'p-limit';
-import { defineModule, ModuleFailure, Type, type Diff, type Plan } from '../engine/module.js';
+import { defineModule, ModuleFailure, Type, type Diff, type Plan, type Static } from '../engine/module.js';
 import { VimClient, DEFAULT_SDK_PATH } from './support/vsphere/client.js';
 import { ClonePlanError, describeAction, planVm, settingsAfter, settingsBefore, type VmPlan, type WantedVm } from './support/vsphere/clone-plan.js';
 import { prepareClones, runVm, type ClonePrep, type VmOutcome } from './support/vsphere/clone-run.js';
@@ -85,18 +85,18 @@ function wantedVms(p: Params): WantedVm[] {
   if (dup !== undefined) throw new ModuleFailure(`vms: '${dup}' is listed twice`);
   return entries.map((e: Partial<Record<keyof typeof perVm, unknown>> & { name: string }) => {
     // an entry's own value wins over the task's
-    const get = <T>(k: keyof typeof perVm): T | undefined => (e[k] ?? p[k]) as T | undefined;
+    const get = <K extends keyof typeof perVm>(k: K): Static<(typeof perVm)[K]> | undefined => (e[k] ?? p[k]) as Static<(typeof perVm)[K]> | undefined;
     const opt = <T>(key: string, v: T | undefined): Record<string, T> => (v === undefined ? {} : { [key]: v });
     return {
       name: e.name,
-      powerOn: get<boolean>('power_on') ?? false,
-      ...opt('cpus', get<number>('cpus')),
-      ...opt('memoryMb', get<number>('memory_mb')),
-      ...opt('annotation', get<string>('annotation')),
-      ...opt('customization', get<string>('customization')),
-      ...opt('network', get<string>('network')),
-      ...opt('host', get<string>('host')),
-      ...opt('datastore', get<string>('datastore')),
+      powerOn: get('power_on') ?? false,
+      ...opt('cpus', get('cpus')),
+      ...opt('memoryMb', get('memory_mb')),
+      ...opt('annotation', get('annotation')),
+      ...opt('customization', get('customization')),
+      ...opt('network', get('network')),
+      ...opt('host', get('host')),
+      ...opt('datastore', get('datastore')),
     };
   });
 }
