@@ -120,6 +120,9 @@ export default tseslint.config(
     // build output, caches of compiled project modules, coverage
     ignores: ['dist/**', 'node_modules/**', '.tsplay-cache/**', '**/.tsplay-cache/**', 'coverage/**'],
   },
+  // an eslint-disable comment that no longer disables anything is an error, not a warning:
+  // `eslint .` reports nothing at all, or fails
+  { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   {
     files: ['**/*.js', '**/*.mjs'],
@@ -131,7 +134,6 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // tsconfig has noUncheckedIndexedAccess: `xs[i]!` right after a length or bounds check is
       // the project's way of saying "this index exists" (docs/testing.md shows `hosts[0]!`);
