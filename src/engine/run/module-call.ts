@@ -167,12 +167,13 @@ function environmentOf(rc: RunContext, et: EffectiveTask, vars: Vars): Record<st
 /**
  * A variable's value where text is needed (an environment value, become_user). Ansible stringifies
  * every value (`str(v)`, never refused); a list or mapping becomes JSON here, as `{{ x }}` renders
- * it, not "[object Object]".
+ * it, not "[object Object]". Anything else (a number, a boolean, a Secret's mask) is its own text.
  */
 function valueText(v: unknown): string {
   if (typeof v === 'string') return v;
-  if (typeof v === 'object' && v !== null) return JSON.stringify(v);
-  return String(v);
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v) || (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null))) return JSON.stringify(v);
+  return (v as { toString(): string }).toString();
 }
 
 function dropOmitted(args: Vars): Vars {

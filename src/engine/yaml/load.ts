@@ -153,11 +153,6 @@ export function locate(obj: unknown, key?: string | number, field?: string): Sou
   return { file: i.file, line: p.line, column: p.column, ...(field ? { field } : {}) };
 }
 
-/** The file an object came from, if any. */
-export function sourceFile(obj: unknown): string | undefined {
-  return info(obj)?.file;
-}
-
 /**
  * Locates a JSON-pointer-like path (`/tasks/3/copy/mode` or ['tasks', 3, ...])
  * inside a loaded value: the deepest object on the path that has a position
