@@ -9,6 +9,7 @@
  * only the module API"); test/build/layers.test.ts proves each of them fires.
  */
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 /** Node's globals that the JavaScript files use (ESLint knows no environment by default). */
@@ -115,7 +116,7 @@ const layers = [
   ...projectModuleLayers,
 ];
 
-export default tseslint.config(
+export default defineConfig(
   {
     // build output, caches of compiled project modules, coverage
     ignores: ['dist/**', 'node_modules/**', '.tsplay-cache/**', '**/.tsplay-cache/**', 'coverage/**'],
