@@ -68,15 +68,15 @@ export default defineModule({
   description: 'Measures the path MTU to a target with don\'t-fragment pings; fails when it is below the expected MTU.',
   params,
   async check(ctx, p) {
-    let missingPing = false;
+    const answers = new Set<string>();
     const fits: MtuProbe = async (mtu) => {
       const answer = await ctx.probe(dontFragmentPing, { target: p.target, mtu });
-      if (answer === 'no-ping') missingPing = true;
+      answers.add(answer);
       return answer === 'passed';
     };
     const hi = Math.max(p.max_mtu ?? p.expected_mtu, MIN_MTU);
     const { mtu, probes } = await largestPassing(MIN_MTU, hi, fits);
-    if (missingPing) throw new ModuleFailure('path_mtu: ping is not installed on the host (Debian: apt install iputils-ping)', { target: p.target });
+    if (answers.has('no-ping')) throw new ModuleFailure('path_mtu: ping is not installed on the host (Debian: apt install iputils-ping)', { target: p.target });
     if (mtu === null) throw new ModuleFailure(`path_mtu: ${p.target} does not answer pings, even of ${MIN_MTU} bytes`, { target: p.target, probes });
     const result = { target: p.target, mtu, largest_payload: mtu - HEADER_BYTES, expected_mtu: p.expected_mtu, probes };
     if (mtu < p.expected_mtu) {

@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# The project's full test command (`npm test`): sets up the test lab (Docker
-# engine and images, see scripts/lab/setup.sh), then runs the whole
-# vitest suite. Extra arguments go to vitest: `npm test -- test/lab`.
+# The project's full test command (`npm test`): lints and type-checks (and
+# stops there on any finding), sets up the test lab (Docker engine and images,
+# see scripts/lab/setup.sh), then runs the whole vitest suite. Extra arguments
+# go to vitest: `npm test -- test/lab`.
 # Must run as root on a fresh Debian 12 machine; see docs/testing.md.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# fail fast: before the lab is set up, before any test
+npm run --silent lint
+npm run --silent typecheck
 
 bash scripts/lab/setup.sh
 # the build happens in vitest's globalSetup (test/setup/build-dist.ts), skipped when

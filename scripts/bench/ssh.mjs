@@ -340,7 +340,6 @@ async function main() {
       hosts = [...hosts, ...more];
       log(`${hosts.length} hosts up: ${more.length} more in ${secs(startBigMs)} s (${round(startBigMs / more.length, 0)} ms per host); ${secs(startSmallMs + startBigMs)} s for all ${hosts.length}`);
       writeInputs(f, hosts, tasks);
-      t = performance.now();
       const conv = await tsplayRun(f, hosts, T, { idempotent: false, rss: true });
       log(`converged ${hosts.length} hosts with tsplay in ${secs(conv.ms)} s (not timed; peak RSS ${conv.rssKb ? round(conv.rssKb / 1024, 1) : '?'} MiB)`);
       const bt = [];

@@ -415,7 +415,3 @@ export type ParseErrorCode = { [K in ErrorCode]: (typeof ErrorCodes)[K]['exit'] 
 export function isErrorCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && Object.prototype.hasOwnProperty.call(ErrorCodes, code);
 }
-
-export function errorCodeInfo(code: ErrorCode): ErrorCodeInfo {
-  return ErrorCodes[code];
-}

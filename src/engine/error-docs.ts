@@ -48,5 +48,5 @@ export function formatErrorsMarkdown(docs: readonly ErrorCodeDoc[]): string {
     ...carried.map((d) => `| \`${d.code}\` | \`${d.via}\` | ${d.exit} | ${cell(d.summary)} | ${cell(d.fix)} |`),
     '',
   ];
-  return `${out.join('\n')}`;
+  return out.join('\n');
 }

@@ -31,7 +31,7 @@ export abstract class TsplayError extends Error {
   readonly location: SourceLocation | undefined;
   readonly hint: string | undefined;
 
-  constructor(message: string, opts: { location?: SourceLocation; hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, opts: { location?: SourceLocation | undefined; hint?: string | undefined; cause?: unknown } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.location = opts.location;
@@ -40,7 +40,9 @@ export abstract class TsplayError extends Error {
 
   /** The exit status a run stopped by this error ends with: the catalogue's, per code. */
   get exitCode(): ExitCode {
-    return ErrorCodes[this.code]?.exit ?? ExitCode.error;
+    // a subclass outside the catalogue (a project module's own) still ends as an error
+    const entry = ErrorCodes[this.code] as (typeof ErrorCodes)[ErrorCode] | undefined;
+    return entry?.exit ?? ExitCode.error;
   }
 
   /** One human line (or a few): `file:line:col (field): message` plus a hint. */
@@ -78,7 +80,7 @@ export class ValidationErrors extends TsplayError {
 
   /** Throws if any errors were collected. */
   static throwIfAny(errors: readonly TsplayError[]): void {
-    if (errors.length === 1) throw errors[0];
+    if (errors.length === 1) throw errors[0]!;
     if (errors.length > 1) throw new ValidationErrors(errors);
   }
 }

@@ -36,7 +36,7 @@ export function moduleDoc(mod: AnyModule, origin: string): ModuleDoc {
         required: required.has(name) && p.default === undefined,
         ...(p.default !== undefined ? { default: p.default } : {}),
         ...(choices ? { choices } : {}),
-        description: String(p.description ?? ''),
+        description: p.description ?? '',
       };
     });
   return {

@@ -18,7 +18,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 
 export { Type } from '@sinclair/typebox';
 export type { Static, TSchema } from '@sinclair/typebox';
-export { ModuleFailure, type SourceLocation } from './errors.js';
+export { ModuleFailure, TsplayError, type SourceLocation } from './errors.js';
 export { Secret } from './secret.js';
 import type { SourceLocation } from './errors.js';
 export { quote, sh } from './transport/shell-quote.js';
@@ -240,6 +240,8 @@ export interface ModuleDefinition<P extends TSchema = TSchema, S = undefined> {
   /** its registered result is what the user asked to see: printed on ok at every verbosity (debug) */
   readonly showsResult?: boolean;
   check(ctx: HostContext, params: Static<P>): Promise<Plan<S>>;
+  // `async apply() { await ... }` may end without a return: the outcome is optional, hence void
+  // eslint-disable-next-line @typescript-eslint/no-invalid-void-type
   apply?(ctx: ApplyContext, plan: ChangedPlan<S>, params: Static<P>): Promise<ApplyOutcome | void>;
 }
 

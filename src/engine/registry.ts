@@ -120,7 +120,7 @@ export function contractProblems(m: unknown): string[] {
   const out: string[] = [];
   if (typeof o.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(o.name)) out.push("'name' must be a lower_snake_case string");
   if (typeof o.description !== 'string' || !o.description) out.push("'description' must be a non-empty string");
-  const params = o.params as Record<string, unknown> | undefined;
+  const params = o.params as Record<string, unknown> | null | undefined;
   if (typeof params !== 'object' || params === null || params.type !== 'object') out.push("'params' must be a Type.Object(...) schema");
   if (typeof o.check !== 'function') out.push("'check' must be a function");
   if (o.apply !== undefined && typeof o.apply !== 'function') out.push("'apply' must be a function when given");

@@ -12,7 +12,7 @@
  * Ansible) or `state: latest` (the refresh is part of reaching "latest");
  * for present/absent it runs only when packages change anyway.
  */
-import { defineModule, ModuleFailure, quote, Type, type ApplyContext, type HostContext, type Plan } from '../engine/module.js';
+import { defineModule, ModuleFailure, Type, type ApplyContext, type HostContext, type Plan } from '../engine/module.js';
 import { aptCacheAge, aptPolicy, aptSimulatedRemovals, dpkgPackages } from './probes/apt.js';
 import { parsePackageRequest } from './support/apt-packages.js';
 import type { PolicyEntry } from './support/apt-packages.js';

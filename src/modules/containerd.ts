@@ -73,7 +73,7 @@ export default defineModule({
     if (plan.enable) await runOrFail(ctx, sh`systemctl enable ${p.service}`, `systemctl enable ${p.service}`, STEP_FAILURE);
     try {
       if (plan.service) await startService(ctx, plan.service, p.service);
-      if (plan.service || checked.state?.install !== null) await waitForSocket(ctx, p.socket, p.service, p.wait_timeout);
+      if (plan.service || checked.state.install !== null) await waitForSocket(ctx, p.socket, p.service, p.wait_timeout);
     } catch (e) {
       if (e instanceof ContainerdProbeError) throw new ModuleFailure(e.message, { socket: p.socket, changed: true });
       throw e;

@@ -48,7 +48,7 @@ export default defineModule({
       };
       if (p.dest.endsWith('/')) refuse();
       // one stat (with the checksum) serves both the directory check and the plan; a link is looked at again, followed
-      const dest = await statDest(ctx, p.dest, p.follow ?? false);
+      const dest = await statDest(ctx, p.dest, p.follow);
       if (dest.info?.type === 'directory') refuse();
       if (dest.info?.type === 'link' && (await ctx.stat(p.dest, { follow: true }))?.type === 'directory') refuse();
       return planFileSet(ctx, [], [{ ...base, dest: dest.path, content: Buffer.from(p.content), info: dest.info }]);

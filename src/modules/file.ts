@@ -142,7 +142,7 @@ export default defineModule({
       state: {
         path,
         commands,
-        ...(attributes || recurseCount ? { attributes: recurseCount ? { ...attributes, ...recursiveAttributes(attrs) } : attributes } : {}),
+        ...(recurseCount ? { attributes: { ...attributes, ...recursiveAttributes(attrs) } } : attributes ? { attributes } : {}),
         recurse: recurseCount > 0,
         isLink,
         removed: want === 'absent',
@@ -160,9 +160,13 @@ export default defineModule({
 });
 
 /** Attributes a new path gets; only those the task asks for. */
-function newPathAttributes(spec: AttributeSpec, isDir: boolean): FileState['attributes'] | undefined {
+function newPathAttributes(spec: AttributeSpec, isDir: boolean): { mode?: string; owner?: string; group?: string } | undefined {
   if (spec.mode === undefined && spec.owner === undefined && spec.group === undefined) return undefined;
-  return { ...(spec.mode !== undefined ? { mode: newPathMode(spec, isDir) } : {}), owner: spec.owner, group: spec.group };
+  return {
+    ...(spec.mode !== undefined ? { mode: newPathMode(spec, isDir) } : {}),
+    ...(spec.owner !== undefined ? { owner: spec.owner } : {}),
+    ...(spec.group !== undefined ? { group: spec.group } : {}),
+  };
 }
 
 /** For chmod -R: a numeric or octal mode in chmod's octal, a symbolic one passed through so each entry resolves it. */

@@ -13,13 +13,15 @@
  * See docs/vsphere.md.
  */
 import pLimit from 'p-limit';
-import { defineModule, ModuleFailure, Type, type Diff, type Plan } from '../engine/module.js';
+import { defineModule, ModuleFailure, Type, type Diff, type Plan, type Static } from '../engine/module.js';
 import { VimClient, DEFAULT_SDK_PATH } from './support/vsphere/client.js';
 import { ClonePlanError, describeAction, planVm, settingsAfter, settingsBefore, type VmPlan, type WantedVm } from './support/vsphere/clone-plan.js';
 import { prepareClones, runVm, type ClonePrep, type VmOutcome } from './support/vsphere/clone-run.js';
 import { VimFault } from './support/vsphere/fault.js';
 import { findDatacenter, findFolder, findIn, type Datacenter } from './support/vsphere/inventory.js';
 import { folderPath, listVms, readVm, type VmInfo } from './support/vsphere/vms.js';
+
+const POWER_ON = 'Power the VM on after cloning and customization (also powers on an existing powered-off VM). Default false, unlike govc\'s `-on=true`; powered-on VMs are never powered off.';
 
 const perVm = {
   cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 768, description: 'Number of virtual CPUs (govc `-c`). Unset: as the template.' })),
@@ -29,7 +31,7 @@ const perVm = {
   network: Type.Optional(Type.String({ minLength: 1, description: 'Network of the first NIC, by name or path below the datacenter\'s network folder (govc `-net`): a port group, distributed port group or NSX segment. A source without a NIC gets a vmxnet3 one. Applied to new clones only.' })),
   host: Type.Optional(Type.String({ minLength: 1, description: 'ESXi host to place the clone on, by name (looked up in `cluster`, then as a standalone host) or path below host/ (govc `-host`).' })),
   datastore: Type.Optional(Type.String({ minLength: 1, description: 'Datastore for the clone\'s files, by name (govc `-ds`). Unset: the source\'s.' })),
-  power_on: Type.Optional(Type.Boolean({ description: 'Power the VM on after cloning and customization (also powers on an existing powered-off VM). Default false, unlike govc\'s `-on=true`; powered-on VMs are never powered off.' })),
+  power_on: Type.Optional(Type.Boolean({ description: POWER_ON })),
 };
 
 const params = Type.Object(
@@ -56,7 +58,7 @@ const params = Type.Object(
     linked_clone: Type.Boolean({ default: false, description: 'Create a linked clone on a snapshot of the source (govc `-link`): the current snapshot unless `snapshot` names one.' }),
     snapshot: Type.Optional(Type.String({ minLength: 1, description: 'Snapshot of the source for a linked clone (govc `-snapshot`); implies linked_clone.' })),
     ...perVm,
-    power_on: Type.Boolean({ default: false, description: perVm.power_on.description }),
+    power_on: Type.Boolean({ default: false, description: POWER_ON }),
     powered_on_drift: Type.Union([Type.Literal('warn'), Type.Literal('fail')], {
       default: 'warn',
       description: 'A powered-on VM whose CPUs or memory differ is not touched: `warn` reports it (warning, ok), `fail` fails the task.',
@@ -83,18 +85,18 @@ function wantedVms(p: Params): WantedVm[] {
   if (dup !== undefined) throw new ModuleFailure(`vms: '${dup}' is listed twice`);
   return entries.map((e: Partial<Record<keyof typeof perVm, unknown>> & { name: string }) => {
     // an entry's own value wins over the task's
-    const get = <T>(k: keyof typeof perVm): T | undefined => (e[k] ?? p[k]) as T | undefined;
+    const get = <K extends keyof typeof perVm>(k: K): Static<(typeof perVm)[K]> | undefined => (e[k] ?? p[k]) as Static<(typeof perVm)[K]> | undefined;
     const opt = <T>(key: string, v: T | undefined): Record<string, T> => (v === undefined ? {} : { [key]: v });
     return {
       name: e.name,
-      powerOn: get<boolean>('power_on') ?? false,
-      ...opt('cpus', get<number>('cpus')),
-      ...opt('memoryMb', get<number>('memory_mb')),
-      ...opt('annotation', get<string>('annotation')),
-      ...opt('customization', get<string>('customization')),
-      ...opt('network', get<string>('network')),
-      ...opt('host', get<string>('host')),
-      ...opt('datastore', get<string>('datastore')),
+      powerOn: get('power_on') ?? false,
+      ...opt('cpus', get('cpus')),
+      ...opt('memoryMb', get('memory_mb')),
+      ...opt('annotation', get('annotation')),
+      ...opt('customization', get('customization')),
+      ...opt('network', get('network')),
+      ...opt('host', get('host')),
+      ...opt('datastore', get('datastore')),
     };
   });
 }
@@ -134,7 +136,7 @@ export default defineModule({
       const plans: VmPlan[] = wanted.map((w) => ({ wanted: w, action: planVm(w, all.filter((v) => v.name === w.name), folder, folderName) }));
       const clones = plans.filter((x) => x.action.kind === 'clone');
       const source = clones.length > 0 ? await findSource(vim, dc, all, p.template) : undefined;
-      const prep = source ? await prepareClones(vim, dc, { ...p, resourcePool: p.resource_pool, linkedClone: p.linked_clone }, source, folder, clones) : undefined;
+      const prep = source ? await prepareClones(vim, dc, { ...p, ...(p.resource_pool !== undefined ? { resourcePool: p.resource_pool } : {}), linkedClone: p.linked_clone }, source, folder, clones) : undefined;
       const drifts = plans.filter((x) => x.action.kind === 'drift');
       for (const d of drifts) {
         if (p.powered_on_drift === 'fail') throw new ModuleFailure(describeAction(d), { vms: plans.map(resultOf) });

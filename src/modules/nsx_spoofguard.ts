@@ -13,7 +13,7 @@
  * 412/409 re-reads and retries. See docs/nsx.md.
  */
 import { defineModule, ModuleFailure, Type, type HttpReader, type Plan } from '../engine/module.js';
-import { getObject, INFRA, listAll, nsxPath, patchInfraUntilApplied, type NsxObject } from './support/nsx/api.js';
+import { getObject, listAll, nsxPath, patchInfraUntilApplied, type NsxObject } from './support/nsx/api.js';
 import { AddressError, bindingAddresses } from './support/nsx/addresses.js';
 import { portsOfVm } from './support/nsx/vm-ports.js';
 import { MAX_BINDINGS, planPortBindings, planProfile, portMac, selectPorts, SpoofGuardPlanError, type PortBindingPlan, type ProfilePlan } from './support/nsx/spoofguard-plan.js';

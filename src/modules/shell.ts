@@ -2,7 +2,7 @@
  * shell: runs a command line through a shell on the host (`/bin/sh -c` by
  * default, or `executable -c`), so pipes, redirections and variables work.
  */
-import { defineModule, ModuleFailure, quote, Type } from '../engine/module.js';
+import { defineModule, quote, Type } from '../engine/module.js';
 import { inDirectory, withInlineParams } from './support/cmd-args.js';
 
 /** parameters Ansible also takes inline in the command line (`shell: make >log chdir=/src`) */

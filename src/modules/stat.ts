@@ -4,7 +4,7 @@
  * is sha256 by default (Ansible's default is sha1; set checksum_algorithm: sha1
  * to compare with checksums Ansible registered).
  */
-import { defineModule, sh, Type, type FileInfo, type HostContext } from '../engine/module.js';
+import { defineModule, Type, type FileInfo, type HostContext } from '../engine/module.js';
 import { fileDigest, pathExists, resolvedPath } from './probes/files.js';
 
 const algorithms = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'] as const;

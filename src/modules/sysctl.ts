@@ -11,7 +11,7 @@ import { defineModule, defineProbe, ModuleFailure, sh, Type, type Diff, type Pla
 import { contentDiff } from './support/content-diff.js';
 import { statDest } from './support/content-write.js';
 import { runOrFail } from './support/host-commands.js';
-import { editSysctlFile, fileValues, normalizeValue, procPath, valueText, type KeyEdit } from './support/sysctl-file.js';
+import { editSysctlFile, normalizeValue, procPath, valueText, type KeyEdit } from './support/sysctl-file.js';
 
 const KEY = '^-?[A-Za-z0-9_][A-Za-z0-9_.:/*-]*$';
 const value = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);

@@ -3,8 +3,7 @@
  * host's variables and puts the result at `dest`, exactly as copy puts
  * content (same checksum idempotency, attributes, backup and validate).
  */
-import { defineModule, ModuleFailure, Type, type Plan } from '../engine/module.js';
-import { TsplayError } from '../engine/errors.js';
+import { defineModule, ModuleFailure, TsplayError, Type, type Plan } from '../engine/module.js';
 import { readFile } from 'node:fs/promises';
 import { attributeParams, backupParam, validateParam } from './support/schema.js';
 import { applyFileSet, planFileSet, type FileSetState } from './support/file-set.js';

@@ -41,7 +41,7 @@ export default defineModule({
   description: 'Sends one request to the API of a host on tsplay_connection http (GET reads, other methods change); checks the status and registers the answer.',
   params,
   async check(ctx, p) {
-    const req = request(p, String(ctx.vars.tsplay_http_url ?? ''));
+    const req = request(p, ctx.vars.tsplay_http_url);
     const what = `${req.method} ${req.path}`;
     if (req.method !== 'GET') {
       return {
@@ -55,7 +55,7 @@ export default defineModule({
     return { changed: false, summary: what, result: outcome(p, req, await reader.get(req.path, headersAndAccept(req))) };
   },
   async apply(ctx, _plan, p) {
-    const req = request(p, String(ctx.vars.tsplay_http_url ?? ''));
+    const req = request(p, ctx.vars.tsplay_http_url);
     const client = await ctx.http();
     return { result: outcome(p, req, await client.request(req)) };
   },
@@ -65,8 +65,8 @@ function statuses(p: Params): number[] {
   return typeof p.status_code === 'number' ? [p.status_code] : p.status_code;
 }
 
-function request(p: Params, base: string): HttpRequest & { path: string } {
-  const path = p.path ?? relative(p.url!, base);
+function request(p: Params, base: unknown): HttpRequest & { path: string } {
+  const path = p.path ?? relative(p.url!, baseText(base));
   const body = p.body === undefined ? undefined : p.body_format === 'raw' ? rawBody(p.body) : p.body;
   const headers = { ...p.headers };
   if (p.body_format === 'json' && typeof body === 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
@@ -83,6 +83,16 @@ function request(p: Params, base: string): HttpRequest & { path: string } {
 
 function headersAndAccept(req: HttpRequest): Pick<HttpRequest, 'headers' | 'accept'> {
   return { ...(req.headers ? { headers: req.headers } : {}), ...(req.accept ? { accept: req.accept } : {}) };
+}
+
+/** The host's tsplay_http_url as text, to check a full `url` against (the connection validates the URL itself). */
+function baseText(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string' || typeof v === 'number') return String(v);
+  throw new ModuleFailure(
+    `url needs the host's tsplay_http_url as plain text to compare with, and it is ${Array.isArray(v) ? 'a list' : 'not text (a mapping or a vaulted value)'}; use path instead`,
+    {},
+  );
 }
 
 function relative(url: string, base: string): string {

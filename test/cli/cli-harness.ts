@@ -36,8 +36,7 @@ export function startCli(
   args: readonly string[],
   o: CliOptions = {},
 ): { child: ChildProcess; done: Promise<CliResult>; stdout: () => string; stderr: () => string } {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...o.env };
-  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
+  const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...o.env }).filter(([, v]) => v !== undefined));
   const child = spawn(process.execPath, [CLI, ...args], { cwd: o.cwd ?? tempDir(), env, stdio: [o.openStdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
@@ -194,4 +193,5 @@ export async function runInProcess(req: PlaybookRunRequest, cwd: string = tempDi
 export const STACK_FRAME = /^\s+at .+[:(]/m;
 
 /** Matches any ANSI escape sequence. */
+// eslint-disable-next-line no-control-regex -- an ANSI escape is what it looks for
 export const ANSI = /\u001b\[/;

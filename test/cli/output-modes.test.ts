@@ -41,14 +41,14 @@ describe('--json', () => {
     const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; status?: string; task?: string });
     expect(events[0]?.event).toBe('playbook_start');
     expect(events.at(-1)?.event).toBe('recap');
-    const statuses = Object.fromEntries(events.filter((e) => e.event === 'host_result').map((e) => [e.task, e.status]));
+    const statuses = Object.fromEntries(events.filter((e) => e.event === 'host_result').map((e) => [String(e.task), e.status] as const));
     expect(statuses).toEqual({ quick: 'changed', 'slow one': 'changed', 'fails but ignored': 'failed', skipped: 'skipped' });
     expect(r.stdout).not.toMatch(ANSI);
   });
 
   it('with --profile still writes only JSON', async () => {
     const r = await run('--json', '--profile');
-    for (const line of r.stdout.trimEnd().split('\n')) expect(() => JSON.parse(line), line).not.toThrow();
+    for (const line of r.stdout.trimEnd().split('\n')) expect(() => JSON.parse(line) as unknown, line).not.toThrow();
   });
 });
 
@@ -138,10 +138,12 @@ describe('colours', () => {
     const { NO_COLOR: _drop, ...env } = process.env;
     const coloured = onTerminal({ ...env, NO_COLOR: '' }, 100);
     expect(coloured.code).toBe(0);
+    // eslint-disable-next-line no-control-regex -- an ANSI colour is what it looks for
     expect(coloured.shown).toMatch(/\u001b\[3\dm/);
     const plain = onTerminal({ ...env, NO_COLOR: '1' }, 100);
     expect(plain.code).toBe(0);
     expect(plain.shown).toContain('PLAY RECAP');
+    // eslint-disable-next-line no-control-regex -- an ANSI colour is what it looks for
     expect(plain.shown).not.toMatch(/\u001b\[3\dm/);
   });
 

@@ -145,7 +145,7 @@ describe.each([0, 1, 2, 3])('verbosity %i', (verbosity) => {
     expect(r.stdout).toContain('********');
     expect(report).toContain('<failure');
     if (verbosity >= 3) expect(r.stdout).toContain('exec:');
-    if (output === 'json') for (const line of r.stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+    if (output === 'json') for (const line of r.stdout.trim().split('\n')) expect(() => JSON.parse(line) as unknown).not.toThrow();
     for (const text of CLEAR_TEXTS) {
       expect(r.stdout).not.toContain(text);
       expect(r.stderr).not.toContain(text);

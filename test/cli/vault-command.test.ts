@@ -59,7 +59,7 @@ describe('vault encrypt / decrypt / view', () => {
   it('--vault-id with --encrypt-vault-id writes format 1.2; --output - writes stdout', async () => {
     const file = join(tempDir(), 'plain.txt');
     writeFileSync(file, 'labelled\n');
-    const r = await run({ action: 'encrypt', args: [file], vaultIds: [devId, `${passwordFile}`], encryptVaultId: 'dev', output: '-' });
+    const r = await run({ action: 'encrypt', args: [file], vaultIds: [devId, passwordFile], encryptVaultId: 'dev', output: '-' });
     expect(r.code).toBe(0);
     expect(r.stdout.toString().split('\n')[0]).toBe('$ANSIBLE_VAULT;1.2;AES256;dev');
     expect(readFileSync(file, 'utf8')).toBe('labelled\n'); // the input is untouched

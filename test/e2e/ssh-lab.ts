@@ -89,8 +89,8 @@ export function startCli(args: readonly string[], home: SshHome, opts: { timeout
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
-  child.stdout!.on('data', (b: Buffer) => out.push(b));
-  child.stderr!.on('data', (b: Buffer) => err.push(b));
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 240_000);
   const done = new Promise<CliResult>((resolveDone) => {
     child.on('close', (code, signal) => {
@@ -166,7 +166,9 @@ async function startSystemdOne(image: string, name: string, runId: string, keys:
   ]);
   const container = stdout.trim();
   const exec = dockerExec(container);
-  const stop = async (): Promise<void> => void (await run('docker', ['rm', '-f', container]).catch(() => undefined));
+  const stop = async (): Promise<void> => {
+    await run('docker', ['rm', '-f', container]).catch(() => undefined);
+  };
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {

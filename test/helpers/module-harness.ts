@@ -10,7 +10,7 @@ import { mkdtemp, readdir, readFile, lstat, readlink, rm } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onTestFinished } from 'vitest';
-import type { AnyModule, ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/module.js';
+import type { ModuleDefinition, Plan, Static, TSchema } from '../../src/engine/module.js';
 import { TsplayError } from '../../src/engine/errors.js';
 import { ConditionEvaluator } from '../../src/engine/expr/conditions.js';
 import { controllerFiles } from '../../src/engine/run/controller-files.js';
@@ -112,7 +112,7 @@ export async function checkThenApply<P extends TSchema, S>(
   check: boolean,
   beforeApply?: () => unknown,
 ): Promise<{ changed: boolean; wouldRun: boolean; plan: Plan<S>; result: Record<string, unknown> }> {
-  const out = await planAndApply(mod as unknown as AnyModule, ctxOptions, valid, { checkMode: check, ...(beforeApply ? { beforeApply } : {}) });
+  const out = await planAndApply(mod, ctxOptions, valid, { checkMode: check, ...(beforeApply ? { beforeApply } : {}) });
   return { changed: out.changed, wouldRun: out.wouldRun, plan: out.plan as Plan<S>, result: out.result };
 }
 

@@ -217,11 +217,11 @@ async function startEtcd(root: string, dir: string, deadline: number): Promise<{
     ]);
     const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     const err: string[] = [];
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => err.push(d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => err.push(d));
     while (Date.now() < deadline && child.exitCode === null) {
       try {
         const r = await httpJson(`${url}/health`);
-        if (r.status === 200 && JSON.parse(r.body).health === 'true') return { child, url, stderr: () => err.join('') };
+        if (r.status === 200 && (JSON.parse(r.body) as { health?: string }).health === 'true') return { child, url, stderr: () => err.join('') };
       } catch {
         // not listening yet
       }
@@ -346,6 +346,6 @@ export async function startKubeApiserver(opts: StartKubeApiserverOptions = {}): 
   } catch (e) {
     const tail = serverErr.join('').trim().split('\n').slice(-10).join('\n');
     await cleanup();
-    throw new Error(`${(e as Error).message}${tail ? `\n${tail}` : ''}`);
+    throw new Error(`${(e as Error).message}${tail ? `\n${tail}` : ''}`, { cause: e });
   }
 }

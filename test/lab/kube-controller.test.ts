@@ -84,7 +84,7 @@ describe.skipIf(!ready)('lab: test kube-controller', () => {
       } catch (e) {
         last = e;
       }
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}\n${ctl.stderr().slice(-2000)}`);
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}\n${ctl.stderr().slice(-2000)}`);
       await sleep(200);
     }
   };

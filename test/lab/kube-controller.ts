@@ -114,7 +114,7 @@ export async function startKubeController(
 
   const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'pipe'] });
   const err: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => err.push(d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => err.push(d));
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
@@ -124,7 +124,7 @@ export async function startKubeController(
   };
   try {
     const first = await new Promise<{ ready: boolean; loops: string[] }>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
+      const lines = createInterface({ input: child.stdout });
       const timer = setTimeout(() => reject(new Error('the controller did not become ready in time')), opts.timeoutMs ?? 30_000);
       const early = (code: number | null): void => {
         clearTimeout(timer);
@@ -149,6 +149,6 @@ export async function startKubeController(
   } catch (e) {
     await stop();
     const tail = err.join('').trim().split('\n').slice(-10).join('\n');
-    throw new Error(`${(e as Error).message}${tail ? `\n${tail}` : ''}`);
+    throw new Error(`${(e as Error).message}${tail ? `\n${tail}` : ''}`, { cause: e });
   }
 }

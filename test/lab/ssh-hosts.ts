@@ -58,7 +58,12 @@ export async function createSshKey(opts: { passphrase?: string; dir?: string } =
 export async function createLabNetwork(): Promise<{ name: string; remove: () => Promise<void> }> {
   const name = `tsplay-lab-net-${randomBytes(3).toString('hex')}`;
   await run('docker', ['network', 'create', '--label', 'tsplay.lab=true', name]);
-  return { name, remove: async () => void (await run('docker', ['network', 'rm', name]).catch(() => undefined)) };
+  return {
+    name,
+    remove: async () => {
+      await run('docker', ['network', 'rm', name]).catch(() => undefined);
+    },
+  };
 }
 
 export async function startSshHosts(n: number, opts: StartSshHostsOptions = {}): Promise<SshLabHost[]> {
@@ -100,7 +105,9 @@ async function startOne(image: string, name: string, runId: string, opts: StartS
   const { stdout } = await run('docker', [...args, image]);
   const container = stdout.trim();
   const exec = dockerExec(container);
-  const stop = async (): Promise<void> => void (await run('docker', ['rm', '-f', container]).catch(() => undefined));
+  const stop = async (): Promise<void> => {
+    await run('docker', ['rm', '-f', container]).catch(() => undefined);
+  };
   try {
     let port: number | undefined;
     if (opts.publish !== false) {

@@ -13,6 +13,7 @@ import { dockerInventory, labAvailable, startHosts, type LabHost } from '../lab/
 import { startAptRepo, type FakePackage } from '../lab/apt-repo.js';
 import { runModuleOn } from '../helpers/engine-semantics.js';
 import { InvalidParams, validateParams } from '../helpers/module-harness.js';
+import { stringContaining } from '../helpers/matchers.js';
 
 describe('apt_pin requests and files', () => {
   it.each([
@@ -82,7 +83,7 @@ describe.skipIf(!ready)('apt_pin on a systemd lab host (stand-in kubeadm, kubele
 
   const versions = async (): Promise<Record<string, string>> => {
     const out = (await host.exec(`dpkg-query -W -f='\${Package} \${db:Status-Abbrev}\${Version}\\n' ${K8S.join(' ')} 2>/dev/null`)).stdout;
-    return Object.fromEntries(out.trim().split('\n').filter(Boolean).map((l) => l.split(/\s+/)).map(([n, s, v]) => [n, s === 'ii' || s === 'hi' ? v : '']));
+    return Object.fromEntries(out.trim().split('\n').filter(Boolean).map((l) => l.split(/\s+/)).map(([n, s, v]) => [n!, s === 'ii' || s === 'hi' ? v! : ''] as const));
   };
   const holds = async (): Promise<string> => (await host.exec('apt-mark showhold')).stdout;
   const pinFile = '/etc/apt/preferences.d/kubeadm-kubectl-kubelet';
@@ -207,7 +208,7 @@ describe.skipIf(!ready)('apt_pin on a systemd lab host (stand-in kubeadm, kubele
     expect(predicted.warnings.join('\n')).toMatch(/assuming an earlier task adds its repository/);
     expect(predicted.changed).toBe(true);
     expect(predicted.plan.diff?.[0]).toEqual({ label: 'kubeadm', before: { version: '1.35.0-1.1', held: true }, after: { version: AFTER_CACHE_UPDATE, held: true } });
-    expect(predicted.plan.diff?.[1]).toMatchObject({ label: '/etc/apt/preferences.d/kubeadm', after: expect.stringContaining('Pin: version 1.36.*\n') });
+    expect(predicted.plan.diff?.[1]).toMatchObject({ label: '/etc/apt/preferences.d/kubeadm', after: stringContaining('Pin: version 1.36.*\n') });
   });
 });
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import copy from '../../src/modules/copy.js';
 import { expectConverges, InvalidParams, runModule, snapshotTree, tempDir } from '../helpers/module-harness.js';
+import { stringMatching } from '../helpers/matchers.js';
 
 const modeOf = async (p: string): Promise<string> => ((await stat(p)).mode & 0o7777).toString(8).padStart(4, '0');
 
@@ -30,7 +31,7 @@ describe('copy', () => {
     );
     expect(await readFile(dest, 'utf8')).toBe(params.content);
     if (params.mode) expect(await modeOf(dest)).toBe(params.mode === 'u=rw,go=' ? '0600' : params.mode);
-    expect(real.result).toMatchObject({ dest, checksum: expect.stringMatching(/^[0-9a-f]{64}$/), size: params.content.length });
+    expect(real.result).toMatchObject({ dest, checksum: stringMatching(/^[0-9a-f]{64}$/), size: params.content.length });
   });
 
   it('unchanged file is reported unchanged and not rewritten', async () => {

@@ -105,9 +105,16 @@ describe('uri', () => {
     expect(() => validateParams(uri, { path: '/a', url: `${server.url}/api/a` })).toThrow(InvalidParams);
     expect(() => validateParams(uri, { method: 'GET' })).toThrow(InvalidParams);
     expect(() => validateParams(uri, { path: '/a', method: 'HEAD' })).toThrow(InvalidParams);
+    const mapping = { ...vars, tsplay_http_url: { url: `${server.url}/api` } };
+    const notText = await run(conn, mapping, { url: `${server.url}/api/x` }).catch((x: unknown) => x);
+    expect((notText as Error).message).toBe("url needs the host's tsplay_http_url as plain text to compare with, and it is not text (a mapping or a vaulted value); use path instead");
+    const list = await run(conn, { ...vars, tsplay_http_url: [`${server.url}/api`] }, { url: `${server.url}/api/x` }).catch((x: unknown) => x);
+    expect((list as Error).message).toBe("url needs the host's tsplay_http_url as plain text to compare with, and it is a list; use path instead");
     const raw = await run(conn, vars, { path: '/a', method: 'POST', body: { a: 1 }, body_format: 'raw' }).catch((x: unknown) => x);
     expect((raw as Error).message).toBe('body_format raw needs a string body (use body_format json for objects)');
     expect(server.requests).toHaveLength(0);
+    // with path, the module never looks at tsplay_http_url (the connection has its own)
+    expect((await run(conn, mapping, { path: '/v1/a' })).result).toMatchObject({ status: 200 });
   });
 });
 

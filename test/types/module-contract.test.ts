@@ -31,7 +31,7 @@ describe('the module contract in the types', () => {
     writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../../../tsconfig.json', compilerOptions: { noEmit: true, rootDir: '../../..' }, include: ['contract.ts'] }));
     const out = await run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json')], { cwd: ROOT }).then(
       () => '',
-      (e: { stdout?: string }) => e.stdout ?? '',
+      (e: unknown) => (e as { stdout?: string }).stdout ?? '',
     );
     const failing = new Set([...out.matchAll(/contract\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1])));
     for (const e of expected) expect(failing.has(e.line), `line ${e.line} should fail: ${e.why}\n${out}`).toBe(true);

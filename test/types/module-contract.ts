@@ -4,6 +4,7 @@
  * starts to compile). test/types/module-contract.test.ts also compiles this
  * file with the markers removed and checks each line fails for its reason.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-call -- each marked line calls what the types refuse, on purpose */
 import { defineModule, defineProbe, sh, Type, type Plan } from '../../src/engine/module.js';
 
 const params = Type.Object({ path: Type.String() }, { additionalProperties: false });

@@ -124,8 +124,8 @@ const nameOf = (input: string): string => (input === '-' ? '<stdin>' : input);
 
 async function readInput(input: string, io: VaultCommandIO): Promise<Buffer> {
   if (input === '-') return readStream(io.stdin);
-  return fs.readFile(input).catch((e: NodeJS.ErrnoException) => {
-    throw new VaultError(`cannot read ${input}: ${e.code ?? 'error'}`, { location: { file: input } });
+  return fs.readFile(input).catch((e: unknown) => {
+    throw new VaultError(`cannot read ${input}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { location: { file: input } });
   });
 }
 

@@ -11,6 +11,7 @@ import { assertAllowedKey } from '../template/safe-keys.js';
 import { truthy } from '../template/truthy.js';
 import { MissingVariable, UndefinedValue } from '../template/undefined-value.js';
 import { ACCEPTS_UNDEFINED, FILTERS } from './filters.js';
+import type jsep from 'jsep';
 import type { Node } from './parse.js';
 import { TESTS, TESTS_ACCEPT_UNDEFINED } from './tests.js';
 
@@ -41,8 +42,7 @@ function compare(a: unknown, b: unknown, op: string): boolean {
   if (!bothStrings && (typeof x !== 'number' || typeof y !== 'number')) {
     throw new TemplateError(`cannot compare ${typeof x} and ${typeof y} with '${op}'`);
   }
-  const [p, q] = [x as number | string, y as number | string];
-  return op === '<' ? p < q : op === '<=' ? p <= q : op === '>' ? p > q : p >= q;
+  return op === '<' ? x < y : op === '<=' ? x <= y : op === '>' ? x > y : x >= y;
 }
 
 function contains(container: unknown, item: unknown): boolean {
@@ -103,7 +103,7 @@ function pathOf(node: Node): string {
   if (node.type === 'Identifier') return node.name as string;
   if (node.type === 'MemberExpression') {
     const p = node.property as Node;
-    const key = node.computed ? (p.type === 'Literal' ? String(p.value) : '?') : String(p.name);
+    const key = node.computed ? (p.type === 'Literal' ? String((p as jsep.Literal).value) : '?') : (p as jsep.Identifier).name;
     return `${pathOf(node.object as Node)}.${key}`;
   }
   return '?';
@@ -147,7 +147,7 @@ function binary(node: Node, env: EvalEnv, depth: number): unknown {
     case '+': {
       const [a, b] = [val(l), val(r)];
       if (typeof a === 'string' && typeof b === 'string') return a + b;
-      if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
+      if (Array.isArray(a) && Array.isArray(b)) return [...(a as unknown[]), ...(b as unknown[])];
       return num(a, '+') + num(b, '+');
     }
     case '-':

@@ -64,7 +64,7 @@ export const FILTERS: Readonly<Record<string, Filter>> = {
   join: (v, [sep]) => {
     const x = plain(v);
     if (!Array.isArray(x)) throw new TemplateError('join: expected a list');
-    return x.map((i) => String(plain(i))).join(sep === undefined ? '' : String(sep));
+    return x.map((i) => String(plain(i))).join(sep === undefined ? '' : String(plain(sep)));
   },
   default: (v, [fallback, orFalsy]) => (v instanceof UndefinedValue || (orFalsy === true && !truthy(v)) ? fallback : v),
 };

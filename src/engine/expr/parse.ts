@@ -99,7 +99,7 @@ function hoistNot(node: Node): Node {
   const right = hoistNot(node.right as Node);
   const op = node.operator as string;
   if (TIGHTER_THAN_NOT.has(op) && left.type === 'UnaryExpression' && left.operator === 'not') {
-    return { type: 'UnaryExpression', operator: 'not', prefix: true, argument: hoistNot({ ...node, left: left.argument as Node, right }) };
+    return { type: 'UnaryExpression', operator: 'not', prefix: true, argument: hoistNot({ ...node, left: left.argument, right }) };
   }
   return { ...node, left, right };
 }

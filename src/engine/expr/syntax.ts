@@ -62,7 +62,7 @@ function unsupported(node: Node): string | undefined {
     case 'MemberExpression':
       return unsupported(node.object as Node) ?? (node.computed ? unsupported(node.property as Node) : undefined);
     case 'UnaryExpression':
-      if (!UNARY.has(node.operator as string)) return `unsupported operator '${String(node.operator)}'`;
+      if (!UNARY.has(node.operator as string)) return `unsupported operator '${node.operator as string}'`;
       return unsupported(node.argument as Node);
     case 'BinaryExpression': {
       const op = node.operator as string;

@@ -14,33 +14,11 @@
  * a plain string is needed to connect (address, user).
  */
 import { Secret } from '../secret.js';
+import { CONNECTION_VARS, ConnectionVarError, connectionVar, type ConnectionVarName } from '../transport/connection-vars.js';
 import type { ConnectionSettings } from '../transport/transport.js';
-import { ConnectionVarError } from './errors.js';
 import { LOCALHOST_NAMES, type Vars } from './model.js';
 
-export const CONNECTION_VARS = {
-  address: ['tsplay_host', 'ansible_host', 'ansible_ssh_host'],
-  port: ['tsplay_port', 'ansible_port', 'ansible_ssh_port'],
-  user: ['tsplay_user', 'ansible_user', 'ansible_ssh_user'],
-  connection: ['tsplay_connection', 'ansible_connection'],
-  password: ['tsplay_password', 'ansible_password', 'ansible_ssh_pass', 'ansible_ssh_password'],
-  privateKeyFile: ['tsplay_ssh_private_key_file', 'ansible_ssh_private_key_file', 'ansible_private_key_file'],
-  become: ['tsplay_become', 'ansible_become'],
-  becomeMethod: ['tsplay_become_method', 'ansible_become_method'],
-  becomeUser: ['tsplay_become_user', 'ansible_become_user'],
-  becomePassword: ['tsplay_become_password', 'tsplay_become_pass', 'ansible_become_password', 'ansible_become_pass'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type ConnectionVarName = keyof typeof CONNECTION_VARS;
-
-/** The first of the setting's names that is set (not undefined or null). */
-export function connectionVar(vars: Vars, setting: ConnectionVarName): unknown {
-  for (const name of CONNECTION_VARS[setting]) {
-    const v = vars[name];
-    if (v !== undefined && v !== null) return v;
-  }
-  return undefined;
-}
+export { CONNECTION_VARS, connectionVar, type ConnectionVarName };
 
 /** How to reach `host`, from its (templated) variables. */
 export function connectionSettings(host: string, vars: Vars): ConnectionSettings {

@@ -15,12 +15,5 @@ export class HostPatternError extends TsplayError {
   }
 }
 
-/** A connection variable with a value of the wrong kind (a port that is not a number). */
-export class ConnectionVarError extends TsplayError {
-  readonly code = 'E_CONNECTION_VAR';
-  readonly host: string;
-  constructor(host: string, message: string, opts: { hint?: string } = {}) {
-    super(`host '${host}': ${message}`, opts);
-    this.host = host;
-  }
-}
+/** Defined with the connection variables, which the transports read too. */
+export { ConnectionVarError } from '../transport/connection-vars.js';

@@ -24,7 +24,9 @@ export function formatPath(path: readonly (string | number)[]): string {
 
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  return JSON.stringify(value) ?? String(value);
+  // JSON has nothing for a function or a symbol: their own text then
+  const json = JSON.stringify(value) as string | undefined;
+  return json ?? (value as symbol).toString();
 }
 
 function line(d: Difference): string {

@@ -10,7 +10,7 @@ import { unifiedDiffLines } from './text-diff.js';
 type Side = Diff['before'];
 type Tree = Readonly<Record<string, unknown>> | readonly unknown[];
 
-function isTree(v: Side): v is Tree {
+function isTree(v: unknown): v is Tree {
   return typeof v === 'object' && v !== null;
 }
 

@@ -11,7 +11,8 @@ const BOOKKEEPING = new Set(['changed', 'failed', 'skipped', 'unreachable', 'inv
 
 export function dumpResult(value: unknown, format: ResultFormat): string {
   if (format === 'yaml') return '\n' + indent(toYaml(value, { indent: 2 }).trimEnd(), '    ');
-  return JSON.stringify(value, null, 4) ?? 'null';
+  const json = JSON.stringify(value, null, 4) as string | undefined;
+  return json ?? 'null';
 }
 
 function indent(text: string, prefix: string): string {

@@ -6,7 +6,6 @@
  * otherwise normalise to spaces.
  */
 
-// eslint-disable-next-line no-control-regex
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
 const TEXT_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };

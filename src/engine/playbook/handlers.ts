@@ -9,7 +9,8 @@ import { buildTaskList } from './task-list.js';
 import type { TaskScope } from './task-scope.js';
 
 export function buildHandlerList(ctx: LoadContext, list: unknown, scope: TaskScope, segments: Segments): Task[] {
-  const nodes = buildTaskList(ctx, list, { ...scope, handlers: undefined }, segments);
+  const { handlers: _playHandlers, ...outsidePlayHandlers } = scope;
+  const nodes = buildTaskList(ctx, list, outsidePlayHandlers, segments);
   return nodes.flatMap((n) => handlersOf(ctx, n));
 }
 

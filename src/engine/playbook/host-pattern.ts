@@ -28,7 +28,7 @@ export function hostPatternProblem(pattern: string): string | undefined {
       continue;
     }
     if (/[!&]/.test(body)) return `'${body}': '!' and '&' go at the start of a pattern`;
-    if (!/^[^\[\]]+(?:\[-?\d*(?::-?\d*)?\])?$/.test(body)) return `'${body}' is not a valid pattern (a name, a glob, name[0:2], or ~regex)`;
+    if (!/^[^[\]]+(?:\[-?\d*(?::-?\d*)?\])?$/.test(body)) return `'${body}' is not a valid pattern (a name, a glob, name[0:2], or ~regex)`;
   }
   return undefined;
 }

@@ -78,7 +78,7 @@ export function moduleArgs(ctx: LoadContext, input: ModuleArgsInput): Vars {
     const path = source && source.path.length ? [...source.path, ...rest] : base.path;
     const loc = where(base.container, path, file, base.segments);
     // for a missing parameter, point at the module key; the field names the parameter
-    const location = issue.kind === 'missing-key' ? { ...(locate(task, moduleKey) ?? loc), field: `${loc.field ?? ''}` } : loc;
+    const location = issue.kind === 'missing-key' ? { ...(locate(task, moduleKey) ?? loc), field: loc.field ?? '' } : loc;
     ctx.add(paramError({ ...issue, path: [] }, location));
   }
   // conditions among the parameters (assert's `that`) are parsed as conditions, every other value as a template

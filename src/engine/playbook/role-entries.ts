@@ -16,7 +16,7 @@ import { checkKeywordExpressions } from './expressions.js';
 export function buildRoleEntries(ctx: LoadContext, entries: unknown, scope: TaskScope, segments: Segments): Block[] {
   if (entries === null || entries === undefined) return [];
   if (!Array.isArray(entries)) return [];
-  return entries.flatMap((entry, i) => {
+  return entries.flatMap((_entry, i) => {
     const block = buildRoleEntry(ctx, entries, i, scope, [...segments, i]);
     return block ? [block] : [];
   });

@@ -21,7 +21,7 @@ export function buildTaskList(ctx: LoadContext, list: unknown, scope: TaskScope,
     ctx.error('E_TYPE', `expected a list of tasks, got ${describeValue(list)}`, where(list, [], scope.file, segments));
     return [];
   }
-  return list.flatMap((entry, i) => buildEntry(ctx, list, i, scope, [...segments, i]));
+  return list.flatMap((_entry, i) => buildEntry(ctx, list, i, scope, [...segments, i]));
 }
 
 function buildEntry(ctx: LoadContext, list: readonly unknown[], i: number, scope: TaskScope, segments: Segments): TaskNode[] {

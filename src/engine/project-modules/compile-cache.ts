@@ -114,7 +114,7 @@ export async function importTypeScriptModule(file: string): Promise<Record<strin
     try {
       return (await import(pathToFileURL(join(cacheDir, known.output)).href)) as Record<string, unknown>;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !String((e as Error).message).includes(known.output)) throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' || !(e as Error).message.includes(known.output)) throw e;
       // the compiled file was removed: compile again
     }
   }

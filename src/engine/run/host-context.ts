@@ -107,7 +107,7 @@ function readerOf(client: HttpClient): HttpReader {
   return {
     get: (path, opts) => client.get(path, opts),
     read: (req) => {
-      if (!READ_METHODS.has(req.method)) throw new ModuleFailure(`check may only read: ${String(req.method)} ${req.path} is a write (send it from apply)`);
+      if (!READ_METHODS.has(req.method)) throw new ModuleFailure(`check may only read: ${req.method} ${req.path} is a write (send it from apply)`);
       return client.read(req);
     },
   };

@@ -7,13 +7,16 @@
 import type { Inheritable, InheritedSettings, Play, RoleInstance, Task } from '../playbook/model.js';
 import type { Vars } from '../vars/precedence.js';
 
+/** The nearest node's settings: `undefined` where no enclosing node sets one (the same as absent). */
+type ResolvedSettings = { readonly [K in keyof InheritedSettings]?: InheritedSettings[K] | undefined };
+
 /** The nodes' own settings (the nearest wins), plus what accumulates from every enclosing node. */
-export interface Inherited extends InheritedSettings {
+export interface Inherited extends ResolvedSettings {
   readonly when: readonly (string | boolean)[];
   readonly vars: readonly Vars[];
   readonly tags: readonly string[];
   readonly environment: readonly Vars[];
-  readonly role?: RoleInstance;
+  readonly role?: RoleInstance | undefined;
 }
 
 export function fromPlay(play: Play): Inherited {

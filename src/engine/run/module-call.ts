@@ -161,28 +161,34 @@ function environmentOf(rc: RunContext, et: EffectiveTask, vars: Vars): Record<st
   const out: Record<string, string> = {};
   for (const layer of et.environment) {
     const rendered = revealDeep(rc.templates.render(layer, vars, et.task.location)) as Vars;
-    for (const [k, v] of Object.entries(rendered)) if (v !== OMIT && v !== undefined && v !== null) out[k] = String(v);
+    for (const [k, v] of Object.entries(rendered)) if (v !== OMIT && v !== undefined && v !== null) out[k] = valueText(v);
   }
   return out;
 }
 
+/**
+ * A variable's value where text is needed (an environment value, become_user). Ansible stringifies
+ * every value (`str(v)`, never refused); a list or mapping becomes JSON here, as `{{ x }}` renders
+ * it, not "[object Object]". Anything else (a number, a boolean, a Secret's mask) is its own text.
+ */
+function valueText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return '';
+  if (Array.isArray(v) || (typeof v === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(v) as object | null))) return JSON.stringify(v);
+  return (v as { toString(): string }).toString();
+}
+
 function dropOmitted(args: Vars): Vars {
-  let out: Vars | undefined;
-  for (const [k, v] of Object.entries(args)) {
-    if (v === OMIT) {
-      out ??= { ...args };
-      delete out[k];
-    }
-  }
-  return out ?? args;
+  if (!Object.values(args).includes(OMIT)) return args;
+  return Object.fromEntries(Object.entries(args).filter(([, v]) => v !== OMIT));
 }
 
 function truthy(v: unknown): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'boolean') return v;
-  return ['1', 'true', 'yes', 'on'].includes(String(v).toLowerCase());
+  return ['1', 'true', 'yes', 'on'].includes(valueText(v).toLowerCase());
 }
 
 function str(v: unknown): string | undefined {
-  return v === undefined || v === null ? undefined : String(v);
+  return v === undefined || v === null ? undefined : valueText(v);
 }

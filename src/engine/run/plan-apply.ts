@@ -55,7 +55,7 @@ export async function planAndApply(mod: AnyModule, ctxOptions: HostContextOption
   let changed = true;
   if (mod.apply) {
     await o.beforeApply?.();
-    const out = await mod.apply(createApplyContext(ctxOptions), plan as ChangedPlan<unknown>, params);
+    const out = await mod.apply(createApplyContext(ctxOptions), plan, params);
     if (out) {
       if (out.changed !== undefined) changed = out.changed;
       if (out.result) result = { ...result, ...out.result };

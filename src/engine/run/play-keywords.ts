@@ -75,9 +75,10 @@ function renderSerial(serial: SerialTemplate, vars: Vars, templates: TemplateEng
   const { template, location } = serial;
   const rendered = templates.render(template, vars, location);
   const parsed = parseSerial(rendered);
-  if (Array.isArray(parsed)) return parsed;
-  const problem = parsed as Exclude<ReturnType<typeof parseSerial>, readonly BatchSize[]>;
-  const item = problem.index === undefined ? template : Array.isArray(template) ? template[problem.index] : template;
+  // Array.isArray would narrow a readonly array to any[]
+  if (!('message' in parsed)) return parsed;
+  const problem = parsed;
+  const item = problem.index === undefined ? template : Array.isArray(template) ? (template as unknown[])[problem.index] : template;
   const at = problem.index === undefined ? location : (serial.itemLocations?.[problem.index] ?? { ...location, field: `${location.field ?? 'serial'}[${problem.index}]` });
   throw new ParseError('E_TYPE', `${problem.message}${isTemplated(item) ? ` (rendered from '${String(item)}')` : ''}`, {
     location: at,

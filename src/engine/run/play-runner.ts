@@ -39,6 +39,8 @@ export async function runPlay(rc: RunContext, play: Play): Promise<void> {
     for (const section of [play.preTasks, play.tasks, play.postTasks]) {
       if (play.strategy === 'free') await Promise.all(batch.map((h) => runNodes(r, section, [h], inh)));
       else await runNodes(r, section, batch, inh);
+      // runNodes sets ps.aborted: TS does not see writes made inside the functions it calls
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
       if (ps.aborted || rc.signal.aborted) break;
       await flushHandlers(r, batch);
     }

@@ -92,7 +92,7 @@ function inherit(prev: FileEffect | undefined, e: FileEffect): FileEffect {
   return {
     ...prev,
     ...Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined)),
-  } as FileEffect;
+  };
 }
 
 function normalise(p: string): string {

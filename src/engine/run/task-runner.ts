@@ -70,7 +70,7 @@ export async function runTaskOnHost(rc: RunContext, ps: PlayScope, et: Effective
       ...(outcome.msg !== undefined ? { msg: et.noLog ? CENSORED : outcome.msg } : {}),
       ...(outcome.diff && !et.noLog ? { diff: outcome.diff } : {}),
       result: publicResult(et, outcome.result),
-      ...(et.delegateTo ? { delegatedTo: String(et.delegateTo) } : {}),
+      ...(et.delegateTo ? { delegatedTo: et.delegateTo } : {}),
       ...(outcome.itemsReported ? { loopSummary: true } : {}),
     });
   }
@@ -108,7 +108,7 @@ async function runLoop(rc: RunContext, ps: PlayScope, et: EffectiveTask, host: s
   let unreachable = false;
   const facts: Vars = {};
   const diffs: Diff[] = [];
-  for (const [index, item] of items.entries()) {
+  for (const [index, item] of (items as unknown[]).entries()) {
     if (rc.signal.aborted) break;
     const itemVars: Vars = { ...vars, [loopVar]: item, ansible_loop_var: loopVar };
     if (task.loopControl?.indexVar) itemVars[task.loopControl.indexVar] = index;

@@ -6,7 +6,7 @@
  * costs one compile.
  */
 import Handlebars, { type HelperOptions } from 'handlebars';
-import { TemplateError, TsplayError, UndefinedVariableError, type SourceLocation } from '../errors.js';
+import { TemplateError, type SourceLocation } from '../errors.js';
 import { Secret, type Redactor } from '../secret.js';
 import { copyLocation } from '../yaml/load.js';
 import { rootFrame, type Frame, type Vars } from './frame.js';
@@ -61,13 +61,8 @@ export class Templar {
     if (typeof value === 'string') return hasTemplate(value) ? this.#renderValueString(value, rootFrame(vars, where, 'value')) : value;
     if (!isWalkable(value)) return value;
     if (Array.isArray(value)) {
-      let changed = false;
-      const out = value.map((v) => {
-        const r = this.render(v, vars, where);
-        changed ||= r !== v;
-        return r;
-      });
-      return changed ? copyLocation(value, out) : value;
+      const out = value.map((v) => this.render(v, vars, where));
+      return out.some((r, i) => r !== value[i]) ? copyLocation(value, out) : value;
     }
     let out: Record<string, unknown> | undefined;
     for (const [k, v] of Object.entries(value)) {
@@ -151,8 +146,8 @@ export class Templar {
    */
   #runtimeOptions(): Record<string, unknown> {
     const all = this.#hb.helpers as Record<string, unknown>;
-    const helpers: Record<string, unknown> = Object.create(null);
-    const hooks: Record<string, unknown> = Object.create(null);
+    const helpers = Object.create(null) as Record<string, unknown>;
+    const hooks = Object.create(null) as Record<string, unknown>;
     for (const [name, fn] of Object.entries(all)) {
       if (name === 'helperMissing' || name === 'blockHelperMissing') hooks[name] = fn;
       else helpers[name] = fn;
@@ -229,7 +224,7 @@ function preferVariablesOverHelpers(ast: unknown, helpers: Record<string, unknow
 function adapt(spec: HelperSpec, ctx: HelperContext): Handlebars.HelperDelegate {
   return function (this: unknown, ...raw: unknown[]) {
     const options = raw.pop() as HelperOptions;
-    const hash = (options.hash ?? {}) as Record<string, unknown>;
+    const hash = (options as { hash?: Record<string, unknown> }).hash ?? {};
     if (!spec.acceptsUndefined) {
       for (const a of raw) if (a instanceof UndefinedValue) throw new MissingVariable(a.path);
       for (const a of Object.values(hash)) if (a instanceof UndefinedValue) throw new MissingVariable(a.path);

@@ -80,7 +80,7 @@ function visitPath(
 ): void {
   const original = String(node.original);
   visit({
-    parts: (node.parts as string[]) ?? [],
+    parts: (node.parts as string[] | undefined) ?? [],
     data: node.data === true,
     depth: typeof node.depth === 'number' ? node.depth : 0,
     scoped: /^(this\b|\.\/|\.$)/.test(original),
@@ -96,7 +96,7 @@ export function assertSafeTemplate(ast: Program, where: SourceLocation | undefin
   walkPaths(ast, (use) => {
     for (const p of use.parts) {
       if (isForbiddenKey(p) || p.includes('\u0000')) {
-        throw new TemplateError(`access to '${p.replace(/\u0000/g, '\\0')}' is not allowed`, where ? { location: where } : {});
+        throw new TemplateError(`access to '${p.replaceAll('\u0000', '\\0')}' is not allowed`, where ? { location: where } : {});
       }
     }
   });

@@ -27,8 +27,11 @@ export function toText(v: unknown, frame: Frame, redactor: Redactor | undefined)
   if (Buffer.isBuffer(value)) return value.toString('utf8');
   if (typeof value === 'object') {
     const html = (value as { toHTML?: unknown }).toHTML;
-    if (typeof html === 'function') return String(value);
+    // a Handlebars SafeString: its text
+    if (typeof html === 'function') return (value as { toString(): string }).toString();
     return JSON.stringify(value);
   }
-  return String(value);
+  // what is left are numbers, booleans and bigints (functions and symbols never reach a template)
+  const scalar = value as number | boolean | bigint;
+  return String(scalar);
 }

@@ -3,7 +3,7 @@
  * is read from its names in order and the first that is set wins; its value
  * must have the setting's type, else a ConnectionVarError names the variable.
  */
-import { ConnectionVarError } from '../inventory/errors.js';
+import { ConnectionVarError } from './connection-vars.js';
 import { Secret } from '../secret.js';
 
 type Vars = Readonly<Record<string, unknown>>;

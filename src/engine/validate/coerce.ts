@@ -35,7 +35,7 @@ export function coerceBooleanParams(schema: unknown, args: Readonly<Record<strin
 
 /** Deep copy of plain objects and arrays; anything else (Secret, Buffer) is kept by reference. */
 export function clonePlain<T>(value: T): T {
-  if (Array.isArray(value)) return value.map((v) => clonePlain(v)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => clonePlain(v)) as T;
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) out[k] = clonePlain(v);

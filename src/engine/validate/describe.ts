@@ -36,7 +36,7 @@ function quoteValue(v: unknown): string {
 export function describeSchema(schema: unknown, plural = false): string {
   const s = asSchema(schema);
   if (!s) return plural ? 'values' : 'a value';
-  if (typeof s.title === 'string') return plural && typeof s['x-plural'] === 'string' ? (s['x-plural'] as string) : s.title;
+  if (typeof s.title === 'string') return plural && typeof s['x-plural'] === 'string' ? s['x-plural'] : s.title;
   const branches = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
   if (Array.isArray(branches)) {
     const words = [...new Set(branches.map((b) => describeSchema(b, plural)))];
@@ -96,6 +96,6 @@ export function schemaAcceptsType(schema: unknown, type: ReturnType<typeof jsonT
   if ('const' in s) return jsonType(s.const) === type || (type === 'number' && jsonType(s.const) === 'integer');
   const declared = s.type;
   if (declared === undefined) return true;
-  const list = Array.isArray(declared) ? declared.map(String) : [String(declared)];
+  const list = Array.isArray(declared) ? declared.map(String) : typeof declared === 'string' ? [declared] : [];
   return list.includes(type) || (type === 'integer' && list.includes('number'));
 }

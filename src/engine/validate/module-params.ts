@@ -73,11 +73,11 @@ export class ModuleParams {
           throw new ParseError('E_PARAM_TYPE', `module '${module.name ?? '?'}' expects a mapping of parameters`, { location: where });
         }
         const data = clonePlain(coerceBooleanParams(module.params, args as Record<string, unknown>));
-        if (validate(data)) return data as Static<P>;
+        if (validate(data)) return data;
         const issues = schemaIssues(validate.errors, data, { showValues: false }).map((i) => withParamWording(i, module));
         const errors: TsplayError[] = issues.map((i) => paramError(i, where));
         ValidationErrors.throwIfAny(errors);
-        return data as Static<P>;
+        return data;
       },
     };
     this.#runCache.set(module, compiled);

@@ -10,14 +10,15 @@ import { readVaultPasswordFile } from './password-file.js';
 import { askVaultPassword, type PromptReader } from './prompt.js';
 import { VaultSecrets, type VaultPasswordInput } from './vault-secrets.js';
 
+/** Command-line options, passed on as given: `undefined` is a flag that was not given. */
 export interface VaultPasswordOptions {
-  readonly vaultPasswordFiles?: readonly string[];
+  readonly vaultPasswordFiles?: readonly string[] | undefined;
   /** `label@file`, `label@prompt`, `@prompt` or a bare `file`. */
-  readonly vaultIds?: readonly string[];
-  readonly askVaultPass?: boolean;
+  readonly vaultIds?: readonly string[] | undefined;
+  readonly askVaultPass?: boolean | undefined;
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Needed for `--ask-vault-pass` and `@prompt`. */
-  readonly prompt?: PromptReader;
+  /** Needed for `--ask-vault-pass` and `@prompt`; `undefined`: no terminal to ask on. */
+  readonly prompt?: PromptReader | undefined;
   /** Prompted passwords are for new vault data: ask twice. */
   readonly confirmPrompted?: boolean;
 }

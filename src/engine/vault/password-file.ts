@@ -21,8 +21,8 @@ export async function readVaultPasswordFile(file: string, label: string): Promis
 }
 
 async function readPlainPasswordFile(file: string): Promise<Buffer> {
-  const content = await fs.readFile(file).catch((e: NodeJS.ErrnoException) => {
-    throw new VaultError(`cannot read the vault password file ${file}: ${e.code ?? 'error'}`, { location: { file } });
+  const content = await fs.readFile(file).catch((e: unknown) => {
+    throw new VaultError(`cannot read the vault password file ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { location: { file } });
   });
   return stripNewlines(stripAsciiWhitespace(content));
 }

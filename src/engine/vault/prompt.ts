@@ -47,8 +47,8 @@ export function ttyPromptReader(input: PromptInput, output: NodeJS.WritableStrea
         if (err) reject(err);
         else resolve(typed);
       };
-      const onEnd = () => finish(typed === '' ? new VaultError('end of input while reading the vault password') : undefined);
-      const onData = (chunk: Buffer | string) => {
+      const onEnd = (): void => finish(typed === '' ? new VaultError('end of input while reading the vault password') : undefined);
+      const onData = (chunk: Buffer | string): void => {
         for (const ch of typeof chunk === 'string' ? chunk : chunk.toString('utf8')) {
           if (ch === '\r' || ch === '\n') return finish(undefined);
           if (ch === '\u0003') return finish(new InterruptedError('interrupted while reading the vault password'));

@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import {
-  Alias,
   Document,
   isAlias,
   isMap,
@@ -15,7 +14,6 @@ import {
   LineCounter,
   parseAllDocuments,
   type Node,
-  type ParsedNode,
   type Tags,
 } from 'yaml';
 import { ParseError, type SourceLocation } from '../errors.js';
@@ -90,7 +88,7 @@ export function parseYaml(text: string, file: string, opts: YamlLoadOptions = {}
     } catch (e) {
       throw new ParseError('E_YAML_SYNTAX', (e as Error).message, { location: { file } });
     }
-    if (doc.contents) attach(value, doc.contents as Node, doc, file, pos);
+    if (doc.contents) attach(value, doc.contents, doc, file, pos);
     return value;
   });
   if (opts.multiDocument) return values;
@@ -102,7 +100,7 @@ export function parseYaml(text: string, file: string, opts: YamlLoadOptions = {}
 
 /** A tag of the yaml library's 1.1 schema that PYYAML_SCALAR_TAGS replaces. */
 function isReplacedTag(t: Tags[number]): boolean {
-  return typeof t === 'object' && t !== null && 'tag' in t && PYYAML_SCALAR_TAG_NAMES.has(t.tag);
+  return typeof t === 'object' && 'tag' in t && PYYAML_SCALAR_TAG_NAMES.has(t.tag);
 }
 
 function firstLine(s: string): string {
@@ -125,9 +123,9 @@ function attach(value: unknown, node: Node, doc: Document, file: string, pos: (o
     }
   } else if (isSeq(target) && Array.isArray(value)) {
     target.items.forEach((item, i) => {
-      const n = item as Node;
+      const n = item as Node | null;
       if (n?.range) info.entries.set(i, pos(n.range[0]));
-      attach(value[i], n, doc, file, pos);
+      if (n) attach(value[i], n, doc, file, pos);
     });
   }
   try {
@@ -138,8 +136,8 @@ function attach(value: unknown, node: Node, doc: Document, file: string, pos: (o
 }
 
 function resolveAlias(node: Node, doc: Document): Node | undefined {
-  if (isAlias(node)) return (node as Alias).resolve(doc) as Node | undefined;
-  return node as ParsedNode;
+  if (isAlias(node)) return node.resolve(doc);
+  return node;
 }
 
 function info(obj: unknown): SourceInfo | undefined {
@@ -153,11 +151,6 @@ export function locate(obj: unknown, key?: string | number, field?: string): Sou
   if (!i) return undefined;
   const p = (key !== undefined && i.entries.get(key)) || i.at;
   return { file: i.file, line: p.line, column: p.column, ...(field ? { field } : {}) };
-}
-
-/** The file an object came from, if any. */
-export function sourceFile(obj: unknown): string | undefined {
-  return info(obj)?.file;
 }
 
 /**
@@ -193,8 +186,8 @@ function pointerSegments(pointer: string): string[] {
 export function fieldPath(segments: readonly (string | number)[], prefix = ''): string {
   let out = prefix;
   for (const s of segments) {
-    if (typeof s === 'number' || /^\d+$/.test(String(s))) out += `[${s}]`;
-    else out += out ? `.${s}` : String(s);
+    if (typeof s === 'number' || /^\d+$/.test(s)) out += `[${s}]`;
+    else out += out ? `.${s}` : s;
   }
   return out;
 }

@@ -45,7 +45,7 @@ export function planPackages(w: AptWanted, installed: ReadonlyMap<string, Instal
   for (const req of w.packages) {
     const have = installed.get(req.name);
     const isInstalled = have?.status === 'installed' || have?.status === 'half-installed';
-    const current = isInstalled ? (have?.version ?? null) : null;
+    const current = isInstalled ? have.version : null;
     if (w.state === 'absent') {
       if (req.version !== undefined && current !== null && !versionMatches(current, req.version)) continue;
       if (isInstalled) changes.push({ name: req.name, action: w.purge ? 'purge' : 'remove', from: current, to: null, arg: req.name });

@@ -51,7 +51,7 @@ export function editBlock(text: string, o: BlockOptions): { text: string; msg: s
     lines.splice(n1, n0 - n1 + 1);
     at = n1;
   }
-  if (at > 0 && blockLines.length && !(lines[at - 1] ?? '').endsWith('\n')) lines[at - 1] += '\n';
+  if (at > 0 && blockLines.length && !(lines[at - 1] ?? '').endsWith('\n')) lines[at - 1] = `${lines[at - 1] ?? ''}\n`;
   lines.splice(at, 0, ...blockLines);
   const after = lines.join('');
   const msg = after === text ? '' : !blockLines.length ? 'Block removed' : 'Block inserted';

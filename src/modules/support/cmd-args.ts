@@ -41,7 +41,7 @@ export function splitCommandLine(line: string): string[] {
           break;
         }
         if (d === '\\' && i + 1 < line.length && '"\\$`\n'.includes(line[i + 1]!)) {
-          word += line[i + 1];
+          word += line[i + 1]!;
           i += 2;
         } else {
           word += d;
@@ -51,7 +51,7 @@ export function splitCommandLine(line: string): string[] {
       if (!closed) throw new CommandLineError(`unterminated double quote in: ${line}`);
       inWord = true;
     } else if (c === '\\') {
-      if (i + 1 < line.length && line[i + 1] !== '\n') word += line[i + 1];
+      if (i + 1 < line.length && line[i + 1] !== '\n') word += line[i + 1]!;
       inWord = true;
       i += 2;
     } else if (/\s/.test(c)) {
@@ -154,13 +154,13 @@ function rawWords(line: string): string[] {
     const c = line[i]!;
     if (quote) {
       cur += c;
-      if (c === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i];
+      if (c === '\\' && quote === '"' && i + 1 < line.length) cur += line[++i]!;
       else if (c === quote) quote = null;
     } else if (c === "'" || c === '"') {
       quote = c;
       cur += c;
     } else if (c === '\\' && i + 1 < line.length) {
-      cur += c + line[++i];
+      cur += c + line[++i]!;
     } else if (/\s/.test(c)) {
       if (cur) words.push(cur);
       cur = '';

@@ -98,10 +98,11 @@ export function misplacedOverrides(version: ConfigVersion, overrides: Readonly<R
 
 /** Deep merge: tables merge key by key, anything else replaces, null removes. */
 export function mergeOverrides(base: Readonly<Record<string, unknown>>, overrides: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
+  const removed = (key: string): boolean => Object.hasOwn(overrides, key) && overrides[key] === null;
+  const out: Record<string, unknown> = Object.fromEntries(Object.entries(base).filter(([key]) => !removed(key)));
   for (const [key, value] of Object.entries(overrides)) {
-    if (value === null) delete out[key];
-    else if (isTable(value) && isTable(out[key])) out[key] = mergeOverrides(out[key], value);
+    if (value === null) continue;
+    if (isTable(value) && isTable(out[key])) out[key] = mergeOverrides(out[key], value);
     else if (isTable(value)) out[key] = mergeOverrides({}, value);
     else out[key] = value;
   }

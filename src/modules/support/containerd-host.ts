@@ -36,7 +36,7 @@ async function readService(ctx: HostContext, unit: string): Promise<ContainerdFa
  */
 export async function waitForSocket(ctx: ApplyContext, socket: string, unit: string, timeoutSec: number): Promise<void> {
   const deadline = Date.now() + timeoutSec * 1000;
-  let last = '';
+  let last: string;
   for (;;) {
     const r = await ctx.run(sh`ctr --address ${socket} --timeout 2s version`, { timeoutMs: 10_000 });
     if (r.exitCode === 0 && /Server:/.test(r.stdout)) return;

@@ -103,7 +103,8 @@ export async function planContentWrite(ctx: HostContext, req: ContentWriteReques
   const summary = writeContent
     ? `${exists ? 'update' : 'create'} ${dest}${withDirs}${change ? ` and set ${Object.keys(change.after).join(', ')}` : ''}`
     : `set ${Object.keys(change?.after ?? {}).join(', ')} of ${dest}`;
-  const attrsAfter = exists ? (change && !keep ? change.after : {}) : writeAttributes;
+  // here keep is false: a kept file with nothing to change returned above
+  const attrsAfter = exists ? (change ? change.after : {}) : writeAttributes;
   return {
     changed: true,
     summary,

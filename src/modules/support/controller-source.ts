@@ -1,6 +1,5 @@
 /** Finding a task's `src` on the control machine, failing as a module does ("src 'x' not found"). */
-import { ModuleFailure, TsplayError } from '../../engine/errors.js';
-import type { HostContext } from '../../engine/module.js';
+import { ModuleFailure, TsplayError, type HostContext } from '../../engine/module.js';
 
 export function resolveSource(ctx: HostContext, src: string, kind: 'files' | 'templates'): string {
   try {

@@ -102,7 +102,7 @@ export function packets(data: Buffer): Packet[] {
     } else {
       tag = (h >> 2) & 0x0f;
       const type = h & 3;
-      if (type === 3) [len, i] = [data.length - i, i];
+      if (type === 3) len = data.length - i;
       else {
         const n = [1, 2, 4][type]!;
         [len, i] = [need(data, i, n).readUIntBE(0, n), i + n];

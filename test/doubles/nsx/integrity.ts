@@ -5,7 +5,7 @@
  * (InlineNsxRule1), and nothing may still refer to an object this request deleted.
  */
 import { ErrorCode, invalidRequest } from './errors.js';
-import type { Body } from './kinds.js';
+import { fieldText, type Body } from './kinds.js';
 import type { PolicyStore, StoredObject } from './store.js';
 import type { Transaction } from './transaction.js';
 
@@ -78,7 +78,7 @@ export function checkIntegrity(tx: Transaction): void {
     for (const rule of rules) {
       const policy = store.get(rule.body['parent_path'] as string);
       if (rule.body['action'] === 'JUMP_TO_APPLICATION' && policy?.body['category'] !== 'Environment') {
-        categoryProblems.push(`Rule ${rule.body['path'] as string}: action JUMP_TO_APPLICATION is only allowed in the Environment category (the policy's is ${String(policy?.body['category'] ?? 'unset')}).`);
+        categoryProblems.push(`Rule ${rule.body['path'] as string}: action JUMP_TO_APPLICATION is only allowed in the Environment category (the policy's is ${fieldText(policy?.body['category'] ?? 'unset')}).`);
       }
     }
   }

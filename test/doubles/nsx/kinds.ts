@@ -18,6 +18,13 @@ import { SERVICE_ENTRY_SCHEMAS } from './schemas.js';
 
 export type Body = Record<string, unknown>;
 
+/** A body field as text, for messages and keys: strings as they are, absent as '', anything else as JSON. */
+export function fieldText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (v === undefined || v === null) return '';
+  return JSON.stringify(v);
+}
+
 export interface Kind {
   /** kind name; also the hierarchical wrapper `Child<name>` and its key `<name>` */
   readonly name: string;

@@ -9,7 +9,7 @@
  * fails loudly instead of looping (what NSX does then is [U]).
  */
 import { invalidRequest } from './errors.js';
-import type { Body } from './kinds.js';
+import { fieldText, type Body } from './kinds.js';
 
 export interface PagingOptions {
   /** page size when the client sends none (NSX: 1000) */
@@ -47,7 +47,7 @@ export function page(all: readonly Body[], query: URLSearchParams, listing: stri
   const sortBy = query.get('sort_by');
   let sorted = [...all];
   if (sortBy) {
-    sorted.sort((a, b) => String(a[sortBy] ?? '').localeCompare(String(b[sortBy] ?? ''), 'en', { numeric: true }));
+    sorted.sort((a, b) => fieldText(a[sortBy]).localeCompare(fieldText(b[sortBy]), 'en', { numeric: true }));
     if (asc === 'false') sorted = sorted.reverse();
   }
   const cursor = query.get('cursor');

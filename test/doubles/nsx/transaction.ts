@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { invalidRequest, notFound, NsxApiError, staleRevision, ErrorCode } from './errors.js';
-import { embeddedKindOf, childLocation, type Body, type Location } from './kinds.js';
+import { embeddedKindOf, childLocation, fieldText, type Body, type Location } from './kinds.js';
 import { READ_ONLY_FIELDS } from './schemas.js';
 import type { PolicyStore } from './store.js';
 import { bodyProblems } from './validate.js';
@@ -46,7 +46,7 @@ function decorateExpressions(items: readonly Body[], groupPath: string): Body[] 
 }
 
 function bindingKey(b: Body): string {
-  return `${String(b['ip_address'] ?? '')}|${String(b['mac_address'] ?? '').toLowerCase()}|${String(b['vlan_id'] ?? 0)}`;
+  return `${fieldText(b['ip_address'])}|${fieldText(b['mac_address']).toLowerCase()}|${fieldText(b['vlan_id'] ?? 0)}`;
 }
 
 export class Transaction {
@@ -77,7 +77,7 @@ export class Transaction {
     if (embedded?.embeddedIn && b[embedded.embeddedIn] !== undefined && !Array.isArray(b[embedded.embeddedIn])) {
       problems.push(`Field '${embedded.embeddedIn}' must be array.`);
     }
-    if (b['id'] !== undefined && b['id'] !== loc.id) problems.push(`Field 'id' (${String(b['id'])}) does not match the id in the path (${loc.id}).`);
+    if (b['id'] !== undefined && b['id'] !== loc.id) problems.push(`Field 'id' (${fieldText(b['id'])}) does not match the id in the path (${loc.id}).`);
     if (problems.length > 0) throw invalidRequest(problems);
 
     if (loc.parentKind !== 'Infra' && !this.store.get(loc.parentPath)) throw notFound(loc.parentPath);

@@ -5,6 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { fieldText } from './kinds.js';
 import { EXPRESSION_SCHEMAS, OBJECT_SCHEMAS, SERVICE_ENTRY_SCHEMAS } from './schemas.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -13,7 +14,7 @@ const compiled = new Map<string, ValidateFunction>();
 function validatorFor(schemas: Readonly<Record<string, object>>, resourceType: string): ValidateFunction | undefined {
   const schema = schemas[resourceType];
   if (!schema) return undefined;
-  const key = `${resourceType}`;
+  const key = resourceType;
   let fn = compiled.get(key);
   if (!fn) {
     fn = ajv.compile(schema);
@@ -186,7 +187,7 @@ export function bodyProblems(resourceType: string, body: unknown): string[] {
       break;
     case 'SecurityPolicy':
       if (b['category'] !== undefined && !(CATEGORIES as readonly string[]).includes(b['category'] as string)) {
-        problems.push(`Invalid category '${String(b['category'])}'; allowed: ${CATEGORIES.join(', ')}.`);
+        problems.push(`Invalid category '${fieldText(b['category'])}'; allowed: ${CATEGORIES.join(', ')}.`);
       }
       problems.push(...pathListProblems(b['scope'] as string[] | undefined, 'scope'));
       break;

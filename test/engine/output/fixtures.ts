@@ -40,10 +40,10 @@ export function playWithTask(t: TaskRef, hosts: readonly string[], results: read
 export class Capture implements OutputStream {
   chunks: string[] = [];
   readonly isTTY: boolean;
-  readonly columns: number | undefined;
+  readonly columns?: number;
   constructor(opts: { isTTY?: boolean; columns?: number } = {}) {
     this.isTTY = opts.isTTY ?? false;
-    this.columns = opts.columns;
+    if (opts.columns !== undefined) this.columns = opts.columns;
   }
   write(text: string): boolean {
     this.chunks.push(text);

@@ -125,8 +125,8 @@ describe('HumanSink verbosity', () => {
 
 describe('HumanSink warnings', () => {
   it.each([
-    { event: { type: 'warning', message: 'deprecated option' } as RunEvent, expected: '[WARNING]: deprecated option' },
-    { event: { type: 'warning', message: 'slow', host: 'db1' } as RunEvent, expected: '[WARNING]: [db1]: slow' },
+    { event: { type: 'warning', message: 'deprecated option' } satisfies RunEvent, expected: '[WARNING]: deprecated option' },
+    { event: { type: 'warning', message: 'slow', host: 'db1' } satisfies RunEvent, expected: '[WARNING]: [db1]: slow' },
   ])('$expected', ({ event, expected }) => {
     expect(run([event]).lines[0]).toBe(expected);
   });
@@ -179,6 +179,7 @@ describe('HumanSink recap', () => {
     expect(lines[2]).toBe(`${ESC}33mweb1${ESC}39m                   : ${ESC}32mok=3${ESC}39m ${ESC}33mchanged=1${ESC}39m unreachable=0 failed=0 skipped=0 rescued=0 ignored=0`);
     expect(lines[3]?.startsWith(`${ESC}31mdb-primary.example.com${ESC}39m : `)).toBe(true);
     // stripped of colour, the lines still align
+    // eslint-disable-next-line no-control-regex -- removes ANSI colours
     const plain = lines.slice(2, 5).map((l) => l.replace(/\u001b\[\d+m/g, ''));
     expect(new Set(plain.map((l) => l.indexOf(':'))).size).toBe(1);
   });

@@ -177,7 +177,7 @@ describe('secrets', () => {
     try {
       t.render('{{ from_json pw }}', { pw });
     } catch (e) {
-      expect(String((e as Error).message)).not.toContain('hunter22');
+      expect((e as Error).message).not.toContain('hunter22');
     }
   });
 });

@@ -180,7 +180,7 @@ describe.skipIf(!ready)('DockerConnection', () => {
       const image = (await new Promise<string>((res, rej) =>
         spawn('docker', ['inspect', '--format', '{{.Config.Image}}', host.container], { stdio: ['ignore', 'pipe', 'inherit'] })
           .on('error', rej)
-          .stdout!.on('data', (b: Buffer) => res(b.toString().trim())),
+          .stdout.on('data', (b: Buffer) => res(b.toString().trim())),
       ));
       await new Promise((res) => spawn('docker', ['create', '--name', name, image], { stdio: 'ignore' }).on('close', res));
       try {

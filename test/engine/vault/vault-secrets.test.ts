@@ -70,7 +70,7 @@ describe('VaultSecrets errors never show secrets', () => {
     const tampered = `$ANSIBLE_VAULT;1.1;AES256\n${Buffer.from(inner.join('\n'), 'latin1').toString('hex')}\n`;
     const err = thrown(() => secretsOf(['default', DEFAULT_PASSWORD]).decrypt(tampered, where));
     expect(err).toBeInstanceOf(VaultError);
-    expect(String((err as Error).message)).toContain('HMAC verification failed');
+    expect((err as Error).message).toContain('HMAC verification failed');
     expectNoLeak(err, plaintext, DEFAULT_PASSWORD);
   });
 

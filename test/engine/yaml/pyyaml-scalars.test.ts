@@ -14,6 +14,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../../../src/engine/yaml/load.js';
 import { PYTHON, pyyamlRead, type PyResults, type PyValue } from './pyyaml-oracle.js';
+import { stringContaining, thrownBy } from '../../helpers/matchers.js';
 
 interface Row {
   readonly text: string;
@@ -159,7 +160,7 @@ describe('YAML scalars, as PyYAML (and so Ansible) reads them', () => {
     { text: '!!float 1.2.3', message: "invalid literal for float: '1.2.3'" },
     { text: '!!bool y', message: "invalid literal for bool: 'y'" },
   ])('$text is refused with its position, as PyYAML refuses it', ({ text, message }) => {
-    expect(() => load(text)).toThrow(expect.objectContaining({ code: 'E_YAML_SYNTAX', message: expect.stringContaining(message) }));
+    expect(thrownBy(() => load(text))).toMatchObject({ code: 'E_YAML_SYNTAX', message: stringContaining(message) });
   });
 });
 

@@ -41,8 +41,11 @@ describe('runOrFail', () => {
   });
 
   it('fails with commandFailure otherwise', async () => {
-    await expect(runOrFail(ctx(r(1, '', 'nope')), 'false', 'the step', { result: { changed: true } })).rejects.toThrow(
-      expect.objectContaining({ message: 'the step failed: nope', result: { rc: 1, changed: true } }),
+    const e = await runOrFail(ctx(r(1, '', 'nope')), 'false', 'the step', { result: { changed: true } }).then(
+      () => undefined,
+      (x: unknown) => x,
     );
+    expect(e).toBeInstanceOf(ModuleFailure);
+    expect(e).toMatchObject({ message: 'the step failed: nope', result: { rc: 1, changed: true } });
   });
 });

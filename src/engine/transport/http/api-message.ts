@@ -20,12 +20,16 @@ interface NsxError {
 
 function nsxMessage(e: NsxError): ApiMessage | undefined {
   if (typeof e.error_message !== 'string') return undefined;
-  const related = Array.isArray(e.related_errors)
-    ? e.related_errors.map((r) => (r && typeof (r as NsxError).error_message === 'string' ? (r as NsxError).error_message : undefined)).filter((m) => m !== undefined)
-    : [];
+  const related = Array.isArray(e.related_errors) ? (e.related_errors as unknown[]).map((r) => textField(r, 'error_message')).filter((m) => m !== undefined) : [];
   const message = related.length ? `${e.error_message} (${related.join('; ')})` : e.error_message;
   const code = typeof e.error_code === 'number' || typeof e.error_code === 'string' ? e.error_code : undefined;
   return { message, ...(code !== undefined ? { code } : {}) };
+}
+
+/** `o[key]` when `o` is an object whose `key` is a string. */
+function textField(o: unknown, key: string): string | undefined {
+  const v = o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[key] : undefined;
+  return typeof v === 'string' ? v : undefined;
 }
 
 function jsonMessage(data: Record<string, unknown>): ApiMessage | undefined {
@@ -33,7 +37,7 @@ function jsonMessage(data: Record<string, unknown>): ApiMessage | undefined {
   if (nsx) return nsx;
   // vSphere Automation REST: {error_type, messages: [{default_message}]}
   if (Array.isArray(data.messages)) {
-    const texts = data.messages.map((m) => (m && typeof m.default_message === 'string' ? m.default_message : undefined)).filter((m) => m !== undefined);
+    const texts = (data.messages as unknown[]).map((m) => textField(m, 'default_message')).filter((m) => m !== undefined);
     if (texts.length) return { message: texts.join('; '), ...(typeof data.error_type === 'string' ? { code: data.error_type } : {}) };
   }
   for (const key of ['message', 'error_message', 'error', 'detail']) {

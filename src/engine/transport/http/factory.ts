@@ -7,7 +7,7 @@
  * on the first http host, so other runs do not pay for it at start-up.
  */
 import { readFile } from 'node:fs/promises';
-import { ConnectionVarError } from '../../inventory/errors.js';
+import { ConnectionVarError } from '../connection-vars.js';
 import type { ConnectionFactory, ConnectionSettings } from '../transport.js';
 import { BasicAuth, NoAuth, type Credentials, type HttpAuth } from './auth.js';
 import type { HttpClientOptions } from './client.js';

@@ -18,8 +18,7 @@
  * The password stays a Secret here; only the auth strategy reveals it, at
  * the moment it builds a header or a login body.
  */
-import { connectionVar } from '../../inventory/connection.js';
-import { ConnectionVarError } from '../../inventory/errors.js';
+import { ConnectionVarError, connectionVar } from '../connection-vars.js';
 import { Secret } from '../../secret.js';
 import { boolValue, firstSet, numberValue, stringValue, type SetVar } from '../connection-vars-parse.js';
 import type { ConnectionSettings } from '../transport.js';

@@ -23,14 +23,16 @@ export function encodeBody(body: unknown): { data?: string | Buffer; type?: stri
   return { data: JSON.stringify(body), type: 'application/json' };
 }
 
-export function toRaw(r: AxiosResponse<string>): RawResponse {
+/** The client asks for text (responseType 'text', no transform), so `data` is a string; anything else is made text. */
+export function toRaw(r: AxiosResponse<unknown>): RawResponse {
   const headers: Record<string, string | readonly string[]> = {};
-  for (const [k, v] of Object.entries(r.headers as Record<string, unknown>)) {
+  // axios' header values (AxiosHeaderValue, less its AxiosHeaders instances, which responses do not carry)
+  for (const [k, v] of Object.entries(r.headers as Record<string, string | string[] | number | boolean | null | undefined>)) {
     if (v === undefined || v === null) continue;
     headers[k.toLowerCase()] = Array.isArray(v) ? v.map(String) : String(v);
   }
-  const text = typeof r.data === 'string' ? r.data : r.data === undefined || r.data === null ? '' : String(r.data);
-  return { status: r.status, statusText: r.statusText ?? '', headers, data: parseBody(text, headerText({ headers } as RawResponse, 'content-type')) };
+  const text = typeof r.data === 'string' ? r.data : r.data === undefined || r.data === null ? '' : JSON.stringify(r.data);
+  return { status: r.status, statusText: r.statusText || '', headers, data: parseBody(text, headerText({ headers }, 'content-type')) };
 }
 
 export function parseBody(text: string, contentType: string | undefined): unknown {

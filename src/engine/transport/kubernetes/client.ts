@@ -195,7 +195,7 @@ export class KubeRestClient implements KubeClient {
     throw new KubeApiError({
       cluster: this.cluster,
       method: 'GET',
-      path: `${basePath(apiVersion)}`,
+      path: basePath(apiVersion),
       status: 404,
       reason: 'NotFound',
       message: `the server does not serve kind ${kind} in ${apiVersion} (a CustomResourceDefinition not created or not Established yet?)`,
@@ -308,7 +308,7 @@ interface Status {
 }
 
 function statusOf(body: unknown): Status {
-  return body && typeof body === 'object' && (body as { kind?: string }).kind === 'Status' ? (body as Status) : {};
+  return body && typeof body === 'object' && (body as { kind?: string }).kind === 'Status' ? body : {};
 }
 
 function headerText(v: string | string[] | undefined): string | undefined {

@@ -10,7 +10,7 @@
  *   timeout     tsplay_kube_timeout: seconds per request (default 30)
  *   retries     tsplay_kube_retries: retries on 429/503 and on resets of reads (default 5)
  */
-import { ConnectionVarError } from '../../inventory/errors.js';
+import { ConnectionVarError } from '../connection-vars.js';
 import type { ConnectionSettings } from '../transport.js';
 
 export const KUBE_VARS = {
@@ -45,7 +45,7 @@ function text(s: ConnectionSettings, names: readonly string[]): string | undefin
 function count(s: ConnectionSettings, names: readonly string[], fallback: number, min: number): number {
   const v = first(s, names);
   if (v === undefined || v === '') return fallback;
-  const n = typeof v === 'number' ? v : Number(String(v).trim());
+  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
   if (!Number.isFinite(n) || n < min) throw new ConnectionVarError(s.host, `${names[0]} must be a number >= ${min}, got ${JSON.stringify(v)}`);
   return n;
 }

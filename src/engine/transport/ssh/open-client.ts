@@ -116,7 +116,7 @@ async function connectHop(h: SshHop, p: PreparedHop, sock: Duplex, t: SshTarget,
     done(m);
   };
   const config: ConnectConfig = {
-    sock: sock as ConnectConfig['sock'],
+    sock,
     username: h.user,
     readyTimeout: t.connectTimeoutMs,
     keepaliveInterval: t.keepaliveIntervalMs,

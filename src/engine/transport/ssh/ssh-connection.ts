@@ -180,6 +180,8 @@ export class SshConnection implements Connection {
         }
         return await use(ch);
       } finally {
+        // set in the catch before `continue`: TS's flow analysis does not carry that into finally
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
         if (!released) this.#limit.release();
       }
     }

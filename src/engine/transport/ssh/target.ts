@@ -7,8 +7,7 @@
  */
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { connectionVar } from '../../inventory/connection.js';
-import { ConnectionVarError } from '../../inventory/errors.js';
+import { ConnectionVarError, connectionVar } from '../connection-vars.js';
 import type { ConnectionSettings } from '../transport.js';
 import type { AuthSources, KeyFileSource } from './auth.js';
 import type { SshEndpoint } from './errors.js';

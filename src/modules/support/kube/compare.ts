@@ -15,7 +15,7 @@ import type { KubeObject } from '../../../engine/module.js';
 
 type Json = unknown;
 
-function stripMeta(meta: Record<string, unknown>, forDiff: boolean): Record<string, unknown> {
+function stripMeta(meta: Readonly<Record<string, unknown>>, forDiff: boolean): Record<string, unknown> {
   const { resourceVersion: _rv, generation: _g, managedFields, uid, creationTimestamp, ...rest } = meta;
   if (forDiff) return rest;
   return {
@@ -28,13 +28,13 @@ function stripMeta(meta: Record<string, unknown>, forDiff: boolean): Record<stri
 
 /** The object as compared: without what a write or a dry run always moves. */
 export function comparable(o: KubeObject): Json {
-  return { ...o, metadata: stripMeta(o.metadata as Record<string, unknown>, false) };
+  return { ...o, metadata: stripMeta(o.metadata, false) };
 }
 
 /** The object as shown: its own fields only, a Secret's values hidden. */
 export function shown(o: KubeObject): Record<string, unknown> {
   const { status: _s, ...rest } = o;
-  const out: Record<string, unknown> = { ...rest, metadata: stripMeta(o.metadata as Record<string, unknown>, true) };
+  const out: Record<string, unknown> = { ...rest, metadata: stripMeta(o.metadata, true) };
   if (o.kind === 'Secret' && o.apiVersion === 'v1') {
     for (const k of ['data', 'stringData'] as const) {
       const d = o[k];

@@ -34,8 +34,8 @@ type Status = Readonly<Record<string, unknown>> & { readonly conditions?: readon
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
 function conditionsOf(o: KubeObject): readonly Condition[] {
-  const s = o.status as Status | undefined;
-  return Array.isArray(s?.conditions) ? s.conditions : [];
+  const conditions = (o.status as Status | undefined)?.conditions;
+  return Array.isArray(conditions) ? (conditions as readonly Condition[]) : [];
 }
 
 function hasCondition(o: KubeObject, c: WaitCondition): boolean {

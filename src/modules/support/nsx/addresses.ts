@@ -34,7 +34,8 @@ export function expandRange(range: string, limit: number): string[] {
 
 /** The fewest CIDR blocks covering exactly `a-b` (a single address is a /32). */
 export function rangeToCidrs(range: string): string[] {
-  let [lo, hi] = rangeBounds(range);
+  const [first, hi] = rangeBounds(range);
+  let lo = first;
   const out: string[] = [];
   while (lo <= hi) {
     let size = 1;

@@ -109,11 +109,11 @@ export class VimClient {
     let res;
     if (write) {
       if (!('request' in this.http)) throw new Error(`internal: ${method} is a write and this client may only read (check mode)`);
-      res = await this.http.request<unknown>(req);
+      res = await this.http.request(req);
     } else {
-      res = await this.http.read<unknown>(req);
+      res = await this.http.read(req);
     }
-    const raw = typeof res.data === 'string' ? res.data : String(res.data ?? '');
+    const raw = typeof res.data === 'string' ? res.data : res.data === undefined || res.data === null ? '' : JSON.stringify(res.data);
     let doc: XmlNode;
     try {
       doc = parseXml(raw);

@@ -96,13 +96,6 @@ export async function findByInventoryPath(vim: VimClient, inventoryPath: string)
   return moRefOf(child(response, 'returnval'));
 }
 
-/** SearchIndex.FindChild: the entity named `name` directly in a folder (any type). */
-export async function findChild(vim: VimClient, parent: MoRef, name: string): Promise<MoRef | undefined> {
-  const { searchIndex } = await vim.content();
-  const { response } = await vim.read('FindChild', searchIndex, moRefXml('entity', parent) + el('name', name));
-  return moRefOf(child(response, 'returnval'));
-}
-
 /** Typed reads of a property value. */
 export const val = {
   text: (node: XmlNode | undefined): string | undefined => text(node),

@@ -13,7 +13,7 @@ export interface TaskOutcome {
   readonly result?: MoRef;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref?.());
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms).unref());
 
 export async function waitForTask(vim: VimClient, task: MoRef, opts: { timeoutMs?: number; what?: string } = {}): Promise<TaskOutcome> {
   const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);

@@ -64,7 +64,7 @@ export function selfSignedCert(cn = 'tsplay-test-api'): Cert {
 
 function send(res: ServerResponse, r: Reply): void {
   const json = r.body !== undefined && typeof r.body !== 'string';
-  const body = r.body === undefined ? '' : json ? JSON.stringify(r.body) : String(r.body);
+  const body = r.body === undefined ? '' : json ? JSON.stringify(r.body) : r.body;
   res.writeHead(r.status, { ...(json ? { 'content-type': 'application/json' } : {}), ...r.headers });
   res.end(body);
 }
@@ -81,7 +81,7 @@ export async function startApiServer(handler: Handler, tls?: Cert): Promise<ApiS
       requests.push(seen);
       Promise.resolve(state.handler(seen, requests.length - 1)).then(
         (r) => (r === null ? req.socket.destroy() : send(res, r)),
-        (e: Error) => send(res, { status: 500, body: `handler failed: ${e.message}` }),
+        (e: unknown) => send(res, { status: 500, body: `handler failed: ${(e as Error).message}` }),
       );
     });
   };

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiServer, type ApiServer } from './api-server.js';
 import { nsxSessions, type NsxSessions } from './nsx-session-api.js';
+import { stringContaining } from '../../../helpers/matchers.js';
 
 let api: ApiServer;
 let nsx: NsxSessions;
@@ -28,7 +29,7 @@ describe('nsxSessions (test double)', () => {
     ]) {
       const r = await fetch(`${api.url}/api/session/create`, { method: 'POST', headers: { 'content-type': type! }, body: body! });
       expect(r.status).toBe(403);
-      expect(await r.json()).toMatchObject({ error_code: 403, error_message: expect.stringContaining('Not Authenticated') });
+      expect(await r.json()).toMatchObject({ error_code: 403, error_message: stringContaining('Not Authenticated') });
     }
   });
 

@@ -89,7 +89,7 @@ describe('vsphere_rest auth', () => {
     const err = await connect().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(HttpUnreachableError);
     expect((err as Error).message).toContain(`vCenter session login as '${USER}' was refused (401)`);
-    expect(JSON.stringify(err) + String(err) + (err as Error).stack).not.toContain('wrong-password-77');
+    expect(`${JSON.stringify(err)}${String(err)}${(err as Error).stack ?? ''}`).not.toContain('wrong-password-77');
   });
 
   it('an API that echoes the request back shows neither the session id nor the password', async () => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../../../src/engine/secret.js';
-import { SshUnreachableError } from '../../../../src/engine/transport/ssh/index.js';
 import { createSshKey, labAvailable, startSshHosts, type SshKeyPair, type SshLabHost } from '../../../lab/index.js';
 import { expectUnreachable as failure, sshFixture, type SshFixture } from './fixture.js';
 

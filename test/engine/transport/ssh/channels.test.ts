@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // the MaxSessions 3 host needs sshd to re-read its configuration first
-import type { SshConnection } from '../../../../src/engine/transport/ssh/index.js';
 import { labAvailable, startSshHosts, type SshLabHost } from '../../../lab/index.js';
-import { sshFixture, type SshFixture } from './fixture.js';
+import { asSsh, sshFixture, type SshFixture } from './fixture.js';
 
 const ready = await labAvailable(['sshd']);
 
@@ -25,7 +24,7 @@ describe.skipIf(!ready)('SSH channel limit', () => {
   });
 
   it('runs 30 concurrent execs on one connection against MaxSessions 10: all succeed, at most 10 at once', async () => {
-    const conn = (await fx.factory()(fx.settings(hosts[0]!))) as SshConnection;
+    const conn = asSsh(await fx.factory()(fx.settings(hosts[0]!)));
     try {
       const t0 = performance.now();
       const results = await Promise.all(
@@ -46,7 +45,7 @@ describe.skipIf(!ready)('SSH channel limit', () => {
   });
 
   it('waits and retries when the server refuses channels below our limit (MaxSessions 3)', async () => {
-    const conn = (await fx.factory()(fx.settings(hosts[1]!))) as SshConnection;
+    const conn = asSsh(await fx.factory()(fx.settings(hosts[1]!)));
     try {
       const results = await Promise.all(Array.from({ length: 12 }, (_, i) => conn.exec(`sleep 0.1; echo ${i}`)));
       expect(results.map((r) => r.stdout.trim())).toEqual(Array.from({ length: 12 }, (_, i) => String(i)));
@@ -57,7 +56,7 @@ describe.skipIf(!ready)('SSH channel limit', () => {
   });
 
   it('honours tsplay_ssh_max_sessions', async () => {
-    const conn = (await fx.factory()(fx.settings(hosts[0]!, { tsplay_ssh_max_sessions: 2 }))) as SshConnection;
+    const conn = asSsh(await fx.factory()(fx.settings(hosts[0]!, { tsplay_ssh_max_sessions: 2 })));
     try {
       expect(conn.maxChannels).toBe(2);
       const t0 = performance.now();

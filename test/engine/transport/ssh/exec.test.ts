@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshConnection } from '../../../../src/engine/transport/ssh/index.js';
 import { labAvailable, startSshHosts, type SshLabHost } from '../../../lab/index.js';
-import { sshFixture, type SshFixture } from './fixture.js';
+import { asSsh, sshFixture, type SshFixture } from './fixture.js';
 import { connectionContract } from '../connection-contract.js';
 
 const ready = await labAvailable(['sshd']);
@@ -16,7 +16,7 @@ describe.skipIf(!ready)('SshConnection exec', () => {
     [host] = (await startSshHosts(1, { authorizedKeys: [fx.key.publicKey], namePrefix: 'exec' })) as [SshLabHost];
     await fx.trust([host]);
     const t0 = performance.now();
-    conn = (await fx.factory()(fx.settings(host))) as SshConnection;
+    conn = asSsh(await fx.factory()(fx.settings(host)));
     console.log(`ssh: connect (TCP + handshake + key auth) ${(performance.now() - t0).toFixed(1)} ms`);
   });
   afterAll(async () => {

@@ -1,8 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshUnreachableError, type SshConnection } from '../../../../src/engine/transport/ssh/index.js';
 import { labAvailable, startSshHosts, type SshLabHost } from '../../../lab/index.js';
-import { expectUnreachable as failure, sshFixture, type SshFixture } from './fixture.js';
+import { asSsh, expectUnreachable as failure, sshFixture, type SshFixture } from './fixture.js';
 
 const ready = await labAvailable(['sshd']);
 
@@ -78,7 +77,7 @@ describe.skipIf(!ready)('SSH failures, become, reconnects', () => {
   });
 
   it('reopens a connection the server dropped, once, on the next exec', async () => {
-    const c = (await fx.factory()(fx.settings(host))) as SshConnection;
+    const c = asSsh(await fx.factory()(fx.settings(host)));
     expect((await c.exec('echo 1')).stdout).toBe('1\n');
     // kill the per-connection sshd processes (not the listener, PID 1)
     await host.exec(`for p in $(pgrep sshd); do [ "$p" != 1 ] && kill -9 "$p"; done; true`);

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshUnreachableError, type SshConnection } from '../../../../src/engine/transport/ssh/index.js';
 import { labAvailable, startSshHosts, type SshLabHost } from '../../../lab/index.js';
-import { sshFixture, type SshFixture } from './fixture.js';
+import { asSsh, sshFixture, type SshFixture } from './fixture.js';
 
 const ready = await labAvailable(['sshd']);
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
@@ -16,7 +16,7 @@ describe.skipIf(!ready)('SSH files', () => {
     fx = await sshFixture();
     [host] = (await startSshHosts(1, { authorizedKeys: [fx.key.publicKey], namePrefix: 'files' })) as [SshLabHost];
     await fx.trust([host]);
-    conn = (await fx.factory()(fx.settings(host))) as SshConnection;
+    conn = asSsh(await fx.factory()(fx.settings(host)));
   });
   afterAll(async () => {
     await conn?.close();

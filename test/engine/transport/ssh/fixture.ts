@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { createSshConnectionFactory, SshUnreachableError, type SshFactoryOptions } from '../../../../src/engine/transport/ssh/index.js';
-import type { ConnectionFactory, ConnectionSettings } from '../../../../src/engine/transport/transport.js';
+import { createSshConnectionFactory, SshConnection, SshUnreachableError, type SshFactoryOptions } from '../../../../src/engine/transport/ssh/index.js';
+import type { Connection, ConnectionFactory, ConnectionSettings } from '../../../../src/engine/transport/transport.js';
 import { createSshKey, type SshKeyPair, type SshLabHost } from '../../../lab/index.js';
 
 export interface SshFixture {
@@ -56,4 +56,10 @@ export async function expectUnreachable(p: Promise<unknown>): Promise<SshUnreach
   );
   expect(e).toBeInstanceOf(SshUnreachableError);
   return e as SshUnreachableError;
+}
+
+/** The SshConnection the ssh factory opened (it opens nothing else; checked, not cast). */
+export function asSsh(c: Connection): SshConnection {
+  if (!(c instanceof SshConnection)) throw new Error(`expected an SshConnection, got ${c.kind}`);
+  return c;
 }

@@ -97,7 +97,7 @@ describe.skipIf(!ready)('SSH host-key policy', () => {
     const kh = file('kh-scan');
     const { execFile } = await import('node:child_process');
     const scan = await new Promise<string>((res, rej) =>
-      execFile('ssh-keyscan', ['-p', String(host.port), '-t', 'ed25519', '127.0.0.1'], (err, out) => (err ? rej(err) : res(out))),
+      execFile('ssh-keyscan', ['-p', String(host.port), '-t', 'ed25519', '127.0.0.1'], (err: Error | null, out: string) => (err ? rej(err) : res(out))),
     );
     await writeFile(kh, scan);
     const c = await fx.factory()(fx.settings(host, { tsplay_ssh_known_hosts_file: kh }));

@@ -96,7 +96,7 @@ describe.skipIf(!ready)('vim25 client against vcsim', () => {
   });
 
   it('refuses a write through a read-only client (check mode) before sending anything', async () => {
-    const reader = new VimClient({ get: vc.http.get, read: (r) => vc.http.read(r) });
+    const reader = new VimClient({ get: (path, opts) => vc.http.get(path, opts), read: (r) => vc.http.read(r) });
     expect(reader.canWrite).toBe(false);
     const before = vc.calls.length;
     await expect(reader.write('PowerOnVM_Task', { type: 'VirtualMachine', value: 'vm-1' })).rejects.toThrow('may only read');
