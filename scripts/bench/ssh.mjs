@@ -5,6 +5,8 @@
  *   npm run build && node scripts/bench/ssh.mjs     # (npm run bench runs this, then engine.mjs)
  *   options: --hosts N (10) --tasks T (20) --big-hosts M (100) --quick (skip the big run)
  *            --json --no-ansible --keep (leave containers and files in place)
+ *            --compare DIR (another built checkout of tsplay, run interleaved with this one:
+ *            before/after figures from one run)
  *
  * 1. starts N sshd lab containers (docker CLI, port 22 on 127.0.0.1, a fresh
  *    ed25519 key for root, host keys scanned into a known_hosts file);
@@ -12,6 +14,10 @@
  *    idempotent reruns of: tsplay (forks=N, median of 3), the ssh2 floor
  *    (scripts/bench/ssh-floor.mjs, median of 3, plus `node -e 0` start-up)
  *    and ansible-playbook (forks=N, pipelining, one run);
+ *    the ratio that counts is tsplay's wall time over the floor's whole process
+ *    (Node's start, ssh2's import, connect, tasks, close): nothing subtracted
+ *    from tsplay, nothing added to the floor; CPU is user + system of each
+ *    process (/usr/bin/time -v);
  * 3. unless --quick, grows the lab to M hosts and times tsplay there, with the
  *    controller's peak RSS (/usr/bin/time -v).
  * Containers are removed at the end, on error and on Ctrl-C (unless --keep).
@@ -32,8 +38,8 @@ const cli = join(repo, 'bin/tsplay.js');
 
 // ---------------------------------------------------------------- options
 
-const USAGE = 'usage: node scripts/bench/ssh.mjs [--hosts N] [--tasks T] [--big-hosts M] [--quick] [--json] [--no-ansible] [--keep]\n';
-const opts = { hosts: 10, tasks: 20, bigHosts: 100, quick: false, json: false, ansible: true, keep: false };
+const USAGE = 'usage: node scripts/bench/ssh.mjs [--hosts N] [--tasks T] [--big-hosts M] [--quick] [--json] [--no-ansible] [--keep] [--compare DIR]\n';
+const opts = { hosts: 10, tasks: 20, bigHosts: 100, quick: false, json: false, ansible: true, keep: false, compare: null };
 {
   const argv = process.argv.slice(2);
   const num = (i, name) => {
@@ -51,6 +57,13 @@ const opts = { hosts: 10, tasks: 20, bigHosts: 100, quick: false, json: false, a
     else if (a === '--json') opts.json = true;
     else if (a === '--no-ansible') opts.ansible = false;
     else if (a === '--keep') opts.keep = true;
+    else if (a === '--compare') {
+      opts.compare = resolve(argv[++i] ?? '');
+      if (!existsSync(join(opts.compare, 'dist/bundle/main.js')) && !existsSync(join(opts.compare, 'dist/src/cli/main.js'))) {
+        process.stderr.write(`--compare ${opts.compare}: not a built tsplay checkout (npm ci && npm run build there)\n${USAGE}`);
+        process.exit(2);
+      }
+    }
     else { process.stderr.write(`unknown option: ${a}\n${USAGE}`); process.exit(2); }
   }
 }
@@ -161,22 +174,32 @@ async function nodeStartup(times = 10) {
   return { runs: times, medianMs: round(median(ms), 1), minMs: round(Math.min(...ms), 1) };
 }
 
-const tsplayArgs = (f, forks) => [cli, f.playbook, '-i', f.inventory, '-f', String(forks)];
+const tsplayArgs = (f, forks, bin = cli) => [bin, f.playbook, '-i', f.inventory, '-f', String(forks)];
 
-/** One tsplay run, checked; with `rss`, under /usr/bin/time -v (peak RSS in kB). */
-async function tsplayRun(f, hosts, T, { idempotent, rss = false }) {
-  const args = tsplayArgs(f, hosts.length);
+/** User + system CPU seconds of a process /usr/bin/time -v ran, in ms; null without it. */
+function cpuMs(stderr) {
+  const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+  const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+  return user && sys ? (Number(user[1]) + Number(sys[1])) * 1000 : null;
+}
+
+/** One tsplay run, checked; with `rss`, under /usr/bin/time -v (peak RSS in kB, CPU). `bin`: another checkout's CLI. */
+async function tsplayRun(f, hosts, T, { idempotent, rss = false, bin = cli }) {
+  const args = tsplayArgs(f, hosts.length, bin);
   const r = rss && existsSync('/usr/bin/time')
     ? await timed('/usr/bin/time', ['-v', process.execPath, ...args], { cwd: f.dir })
     : await timed(process.execPath, args, { cwd: f.dir });
   checkRecap('tsplay', r.stdout, hosts, T, { idempotent });
   const m = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr);
-  return { ms: r.ms, rssKb: m ? Number(m[1]) : null };
+  return { ms: r.ms, rssKb: m ? Number(m[1]) : null, cpuMs: cpuMs(r.stderr) };
 }
 
 async function floorRun(f, extra = []) {
-  const r = await timed(process.execPath, [join(here, 'ssh-floor.mjs'), f.floorConfig, ...extra], { cwd: f.dir });
-  return { ...JSON.parse(r.stdout.trim().split('\n').pop()), processMs: r.ms };
+  const args = [join(here, 'ssh-floor.mjs'), f.floorConfig, ...extra];
+  const r = existsSync('/usr/bin/time')
+    ? await timed('/usr/bin/time', ['-v', process.execPath, ...args], { cwd: f.dir })
+    : await timed(process.execPath, args, { cwd: f.dir });
+  return { ...JSON.parse(r.stdout.trim().split('\n').pop()), processMs: r.ms, cpuMs: cpuMs(r.stderr) };
 }
 
 async function ansibleRun(f, hosts, T) {
@@ -277,11 +300,15 @@ async function main() {
   const ts = [];
   const fl = [];
   const fs2 = []; // diagnostic: the floor sending tsplay's command sequence
+  const cmp = []; // --compare: the other checkout, in the same rounds
+  const compareCli = opts.compare ? join(opts.compare, 'bin/tsplay.js') : null;
+  if (compareCli) await tsplayRun(f, hosts, T, { idempotent: true, bin: compareCli }); // warm-up, checks it converges too
   for (let i = 0; i < REPS; i++) { // interleaved, so drift hits all alike
     ts.push((await tsplayRun(f, hosts, T, { idempotent: true, rss: true })));
     fl.push(await floorRun(f));
     fs2.push(await floorRun(f, ['--tsplay-sequence']));
-    log(`  rep ${i + 1}: tsplay ${secs(ts[i].ms)} s, floor ${secs(fl[i].totalMs)} s (connect ${round(fl[i].connectMs, 0)} ms), floor with tsplay's commands ${secs(fs2[i].totalMs)} s`);
+    if (compareCli) cmp.push(await tsplayRun(f, hosts, T, { idempotent: true, rss: true, bin: compareCli }));
+    log(`  rep ${i + 1}: tsplay ${secs(ts[i].ms)} s, floor ${secs(fl[i].totalMs)} s (process ${secs(fl[i].processMs)} s, connect ${round(fl[i].connectMs, 0)} ms), floor with tsplay's commands ${secs(fs2[i].totalMs)} s${compareCli ? `, compared checkout ${secs(cmp[i].ms)} s` : ''}`);
   }
   let ansible = null;
   if (opts.ansible) {
@@ -293,19 +320,23 @@ async function main() {
   const tsplayMed = median(ts.map((r) => r.ms));
   const floorMed = median(fl.map((r) => r.totalMs));
   const floorPlus = floorMed + startup.medianMs;
+  const floorProcess = median(fl.map((r) => r.processMs));
+  const cpu = (runs) => (runs.every((r) => r.cpuMs !== null) ? round(median(runs.map((r) => r.cpuMs)), 0) : null);
   const small = {
     hosts: N,
     tasks: T,
     hostsStartMs: round(startSmallMs, 0),
     nodeStartup: startup,
-    tsplay: { runs: REPS, medianMs: round(tsplayMed, 0), minMs: round(Math.min(...ts.map((r) => r.ms)), 0), peakRssMiB: ts[0].rssKb ? round(Math.max(...ts.map((r) => r.rssKb)) / 1024, 1) : null },
+    tsplay: { runs: REPS, medianMs: round(tsplayMed, 0), minMs: round(Math.min(...ts.map((r) => r.ms)), 0), cpuMs: cpu(ts), peakRssMiB: ts[0].rssKb ? round(Math.max(...ts.map((r) => r.rssKb)) / 1024, 1) : null },
+    compared: cmp.length ? { dir: opts.compare, runs: REPS, medianMs: round(median(cmp.map((r) => r.ms)), 0), minMs: round(Math.min(...cmp.map((r) => r.ms)), 0), cpuMs: cpu(cmp) } : null,
     floor: {
       runs: REPS,
       medianMs: round(floorMed, 0),
       minMs: round(Math.min(...fl.map((r) => r.totalMs)), 0),
       connectMedianMs: round(median(fl.map((r) => r.connectMs)), 0),
       tasksMedianMs: round(median(fl.map((r) => r.tasksMs)), 0),
-      processMedianMs: round(median(fl.map((r) => r.processMs)), 0),
+      processMedianMs: round(floorProcess, 0),
+      processCpuMs: cpu(fl),
       execs: fl[0].execs,
     },
     floorTsplaySequence: { runs: REPS, medianMs: round(median(fs2.map((r) => r.totalMs)), 0), execs: fs2[0].execs },
@@ -315,6 +346,9 @@ async function main() {
   small.targets = {
     fasterThanAnsible: ansible ? { want: 25, got: round(ansible.ms / tsplayMed, 1), met: ansible.ms / tsplayMed >= 25 } : null,
     withinFloor: { want: 1.5, got: round(tsplayMed / floorPlus, 2), met: tsplayMed / floorPlus <= 1.5 },
+    // the floor's whole process, Node's start included; tsplay's own start-up not subtracted
+    withinFloorProcess: { want: 1.25, got: round(tsplayMed / floorProcess, 2), met: tsplayMed / floorProcess <= 1.25 },
+    ...(cmp.length ? { comparedWithinFloorProcess: { got: round(median(cmp.map((r) => r.ms)) / floorProcess, 2) } } : {}),
   };
 
   // --- big
@@ -384,10 +418,12 @@ function printTable(r) {
   );
   out.push('', `SSH benchmark: ${s.hosts} hosts x ${s.tasks} copy tasks, idempotent rerun (nothing to change)`);
   out.push(`load average: ${r.loadAvgAtStart.join(' ')} at start, ${r.loadAvgAtEnd.join(' ')} at end`, '');
+  const cpuText = (ms) => (ms === null || ms === undefined ? '' : `, CPU ${secs(ms)} s`);
   out.push(`  ${'tool'.padEnd(34)} ${'runs'.padStart(4)} ${'wall'.padStart(10)} ${'vs ansible'.padStart(10)} ${'/ floor+su'.padStart(10)}`);
-  row(`tsplay (forks=${s.hosts})`, s.tsplay.runs, s.tsplay.medianMs, `median; min ${secs(s.tsplay.minMs)} s${s.tsplay.peakRssMiB ? `, peak RSS ${s.tsplay.peakRssMiB} MiB` : ''}`);
+  row(`tsplay (forks=${s.hosts})`, s.tsplay.runs, s.tsplay.medianMs, `median; min ${secs(s.tsplay.minMs)} s${cpuText(s.tsplay.cpuMs)}${s.tsplay.peakRssMiB ? `, peak RSS ${s.tsplay.peakRssMiB} MiB` : ''}; ${round(s.tsplay.medianMs / s.floor.processMedianMs, 2)}x the floor process`);
+  if (s.compared) row(`compared: ${s.compared.dir.split('/').pop()}`, s.compared.runs, s.compared.medianMs, `median; min ${secs(s.compared.minMs)} s${cpuText(s.compared.cpuMs)}; ${round(s.compared.medianMs / s.floor.processMedianMs, 2)}x the floor process`);
   row('floor + start-up', s.floor.runs, fp, `floor ${secs(s.floor.medianMs)} s (min ${secs(s.floor.minMs)}) + node -e 0 ${s.nodeStartup.medianMs} ms`);
-  out.push(`    floor: connect ${s.floor.connectMedianMs} ms, ${s.floor.execs} execs ${s.floor.tasksMedianMs} ms (${round(s.floor.tasksMedianMs / s.tasks, 1)} ms per task round); process wall ${secs(s.floor.processMedianMs)} s`);
+  out.push(`    floor: connect ${s.floor.connectMedianMs} ms, ${s.floor.execs} execs ${s.floor.tasksMedianMs} ms (${round(s.floor.tasksMedianMs / s.tasks, 1)} ms per task round); process wall ${secs(s.floor.processMedianMs)} s (Node's start included)${cpuText(s.floor.processCpuMs)}`);
   out.push(`    diagnostic: the floor sending tsplay's ${s.floorTsplaySequence.execs} commands as tsplay sends them (copy: a stat, then the stat with checksum; each in tsplay's job wrapper): ${secs(s.floorTsplaySequence.medianMs)} s, + start-up ${secs(s.floorTsplaySequence.medianMs + s.nodeStartup.medianMs)} s`);
   if (s.ansible) row(`ansible-playbook (forks=${s.hosts})`, 1, s.ansible.ms, `one run; pipelining; ${s.ansible.version}`);
   else out.push('  ansible-playbook                   skipped');
@@ -395,6 +431,8 @@ function printTable(r) {
   const t = s.targets;
   if (t.fasterThanAnsible) out.push(`  tsplay >= 25x faster than ansible-playbook: ${t.fasterThanAnsible.got}x  ${t.fasterThanAnsible.met ? 'MET' : 'MISSED'}`);
   out.push(`  tsplay <= 1.5x (floor + start-up):         ${t.withinFloor.got}x  ${t.withinFloor.met ? 'MET' : 'MISSED'}`);
+  out.push(`  tsplay <= 1.25x the floor process (Node's start included, tsplay's start-up not subtracted): ${t.withinFloorProcess.got}x  ${t.withinFloorProcess.met ? 'MET' : 'MISSED'}`);
+  if (t.comparedWithinFloorProcess) out.push(`  compared checkout, the same ratio:         ${t.comparedWithinFloorProcess.got}x`);
   if (r.big?.tsplay) {
     const b = r.big;
     out.push('', `${b.hosts} hosts x ${b.tasks} tasks (hosts started in ${secs(b.allHostsStartMs)} s: ${b.hosts - s.hosts} more in ${secs(b.hostsStartMs)} s)`);
