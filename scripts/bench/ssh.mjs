@@ -299,16 +299,14 @@ async function main() {
   await floorRun(f); // warm-up, also checks every file
   const ts = [];
   const fl = [];
-  const fs2 = []; // diagnostic: the floor sending tsplay's command sequence
   const cmp = []; // --compare: the other checkout, in the same rounds
   const compareCli = opts.compare ? join(opts.compare, 'bin/tsplay.js') : null;
   if (compareCli) await tsplayRun(f, hosts, T, { idempotent: true, bin: compareCli }); // warm-up, checks it converges too
   for (let i = 0; i < REPS; i++) { // interleaved, so drift hits all alike
     ts.push((await tsplayRun(f, hosts, T, { idempotent: true, rss: true })));
     fl.push(await floorRun(f));
-    fs2.push(await floorRun(f, ['--tsplay-sequence']));
     if (compareCli) cmp.push(await tsplayRun(f, hosts, T, { idempotent: true, rss: true, bin: compareCli }));
-    log(`  rep ${i + 1}: tsplay ${secs(ts[i].ms)} s, floor ${secs(fl[i].totalMs)} s (process ${secs(fl[i].processMs)} s, connect ${round(fl[i].connectMs, 0)} ms), floor with tsplay's commands ${secs(fs2[i].totalMs)} s${compareCli ? `, compared checkout ${secs(cmp[i].ms)} s` : ''}`);
+    log(`  rep ${i + 1}: tsplay ${secs(ts[i].ms)} s, floor ${secs(fl[i].totalMs)} s (process ${secs(fl[i].processMs)} s, connect ${round(fl[i].connectMs, 0)} ms)${compareCli ? `, compared checkout ${secs(cmp[i].ms)} s` : ''}`);
   }
   let ansible = null;
   if (opts.ansible) {
@@ -339,7 +337,6 @@ async function main() {
       processCpuMs: cpu(fl),
       execs: fl[0].execs,
     },
-    floorTsplaySequence: { runs: REPS, medianMs: round(median(fs2.map((r) => r.totalMs)), 0), execs: fs2[0].execs },
     floorPlusStartupMs: round(floorPlus, 0),
     ansible: ansible && { version: ansible.version, runs: 1, ms: round(ansible.ms, 0) },
   };
@@ -424,7 +421,6 @@ function printTable(r) {
   if (s.compared) row(`compared: ${s.compared.dir.split('/').pop()}`, s.compared.runs, s.compared.medianMs, `median; min ${secs(s.compared.minMs)} s${cpuText(s.compared.cpuMs)}; ${round(s.compared.medianMs / s.floor.processMedianMs, 2)}x the floor process`);
   row('floor + start-up', s.floor.runs, fp, `floor ${secs(s.floor.medianMs)} s (min ${secs(s.floor.minMs)}) + node -e 0 ${s.nodeStartup.medianMs} ms`);
   out.push(`    floor: connect ${s.floor.connectMedianMs} ms, ${s.floor.execs} execs ${s.floor.tasksMedianMs} ms (${round(s.floor.tasksMedianMs / s.tasks, 1)} ms per task round); process wall ${secs(s.floor.processMedianMs)} s (Node's start included)${cpuText(s.floor.processCpuMs)}`);
-  out.push(`    diagnostic: the floor sending tsplay's ${s.floorTsplaySequence.execs} commands as tsplay sends them (copy: a stat, then the stat with checksum; each in tsplay's job wrapper): ${secs(s.floorTsplaySequence.medianMs)} s, + start-up ${secs(s.floorTsplaySequence.medianMs + s.nodeStartup.medianMs)} s`);
   if (s.ansible) row(`ansible-playbook (forks=${s.hosts})`, 1, s.ansible.ms, `one run; pipelining; ${s.ansible.version}`);
   else out.push('  ansible-playbook                   skipped');
   out.push('', 'targets:');
