@@ -102,4 +102,8 @@ export type ModuleName = BuiltinModule | (string & {});
 export const moduleAliases: Readonly<Record<string, BuiltinModule>> = {
   systemd_service: 'systemd',
   service: 'systemd',
+  // kubernetes.core's names of the same modules (their parameters: docs/kubernetes.md)
+  'kubernetes.core.k8s': 'k8s',
+  'kubernetes.core.k8s_info': 'k8s_info',
+  'kubernetes.core.k8s_drain': 'k8s_drain',
 };

@@ -106,7 +106,7 @@ const READ_METHODS: ReadonlySet<string> = new Set<ReadMethod>(['GET', 'POST']);
 function readerOf(client: HttpClient): HttpReader {
   return {
     get: (path, opts) => client.get(path, opts),
-    read: (req) => {
+    read: async (req) => {
       if (!READ_METHODS.has(req.method)) throw new ModuleFailure(`check may only read: ${req.method} ${req.path} is a write (send it from apply)`);
       return client.read(req);
     },
