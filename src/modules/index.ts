@@ -13,6 +13,7 @@ import containerd from './containerd.js';
 import copy from './copy.js';
 import debug from './debug.js';
 import fail from './fail.js';
+import fetch from './fetch.js';
 import file from './file.js';
 import govc_clone from './govc_clone.js';
 import hosts_entries from './hosts_entries.js';
@@ -45,6 +46,7 @@ export type BuiltinModule =
   | 'copy'
   | 'debug'
   | 'fail'
+  | 'fetch'
   | 'file'
   | 'govc_clone'
   | 'hosts_entries'
@@ -76,6 +78,7 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   copy,
   debug,
   fail,
+  fetch,
   file,
   govc_clone,
   hosts_entries,
