@@ -21,6 +21,7 @@ import k8s from './k8s.js';
 import k8s_drain from './k8s_drain.js';
 import k8s_info from './k8s_info.js';
 import kernel_modules from './kernel_modules.js';
+import kube_vip from './kube_vip.js';
 import lineinfile from './lineinfile.js';
 import nsx_dfw from './nsx_dfw.js';
 import nsx_spoofguard from './nsx_spoofguard.js';
@@ -54,6 +55,7 @@ export type BuiltinModule =
   | 'k8s_drain'
   | 'k8s_info'
   | 'kernel_modules'
+  | 'kube_vip'
   | 'lineinfile'
   | 'nsx_dfw'
   | 'nsx_spoofguard'
@@ -86,6 +88,7 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   k8s_drain,
   k8s_info,
   kernel_modules,
+  kube_vip,
   lineinfile,
   nsx_dfw,
   nsx_spoofguard,
