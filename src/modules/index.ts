@@ -12,6 +12,7 @@ import command from './command.js';
 import containerd from './containerd.js';
 import copy from './copy.js';
 import debug from './debug.js';
+import etcd_snapshot from './etcd_snapshot.js';
 import fail from './fail.js';
 import fetch from './fetch.js';
 import file from './file.js';
@@ -46,6 +47,7 @@ export type BuiltinModule =
   | 'containerd'
   | 'copy'
   | 'debug'
+  | 'etcd_snapshot'
   | 'fail'
   | 'fetch'
   | 'file'
@@ -79,6 +81,7 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   containerd,
   copy,
   debug,
+  etcd_snapshot,
   fail,
   fetch,
   file,
