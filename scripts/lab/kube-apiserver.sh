@@ -14,13 +14,17 @@
 #      $TSPLAY_KAPI_DIR/kube-apiserver-<hash of the Go sources, this build
 #      step and the root's package versions>. The Go build cache stays in
 #      $TSPLAY_KAPI_DIR/kube-apiserver-go-build, so a changed main.go rebuilds
-#      in under a minute instead of about eight.
+#      in under a minute instead of about eight;
+#   3. the stand-in helm CLI (test/doubles/helm: Helm's release storage and
+#      JSON over client-go), built the same way in the same root with the same
+#      Go build cache, to $TSPLAY_KAPI_DIR/helm-standin-<hash of its Go
+#      sources, its build step and the root's package versions>.
 #
 # Each step is skipped when its result exists; results are made under a
 # temporary name and renamed; a failed step prints the tail of its log.
 #
 # Usage: scripts/lab/kube-apiserver.sh            set up (as root; scripts/lab/setup.sh runs it)
-#        scripts/lab/kube-apiserver.sh --paths    print root=… and bin=… (no side effects)
+#        scripts/lab/kube-apiserver.sh --paths    print root=…, bin=… and helm=… (no side effects)
 #
 # Environment: TSPLAY_LAB_MIRROR (default http://deb.debian.org/debian),
 #              TSPLAY_KAPI_DIR (default /var/cache/tsplay-lab).
@@ -28,6 +32,7 @@ set -euo pipefail
 
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SRC="$(cd "$LAB_DIR/../../test/doubles/kube-apiserver" && pwd)"
+HELM_SRC="$(cd "$LAB_DIR/../../test/doubles/helm" && pwd)"
 MIRROR="${TSPLAY_LAB_MIRROR:-http://deb.debian.org/debian}"
 CACHE="${TSPLAY_KAPI_DIR:-/var/cache/tsplay-lab}"
 GOCACHE_DIR="$CACHE/kube-apiserver-go-build"
@@ -59,6 +64,23 @@ bin_path() {
     declare -f build_server
     cat "$root/.tsplay-versions" 2>/dev/null || true
   } | sha256sum | cut -c1-12)"
+}
+
+helm_path() {
+  local root
+  root="$(root_path)"
+  printf '%s/helm-standin-%s\n' "$CACHE" "$({
+    (cd "$HELM_SRC" && find . -maxdepth 1 -name '*.go' | LC_ALL=C sort | while IFS= read -r f; do printf '%s\n' "$f"; cat "$f"; done)
+    declare -f build_helm
+    cat "$root/.tsplay-versions" 2>/dev/null || true
+  } | sha256sum | cut -c1-12)"
+}
+
+# Removes all but the N newest binaries named PATTERN in the cache: worktrees
+# of the project share it, each with the binaries of its own sources.
+keep_newest() {
+  find "$CACHE" -maxdepth 1 -name "$2" -type f ! -name '*.tmp' ! -name '*.log' -printf '%T@ %p\n' \
+    | sort -rn | tail -n +"$(($1 + 1))" | cut -d' ' -f2- | xargs -r rm -f
 }
 
 # Runs a command in the root with /proc and /dev bound (and the Go build
@@ -139,12 +161,37 @@ build_server() {
   mv -f "$root/build/kube-apiserver.bin" "$bin.tmp"
   mv -f "$bin.tmp" "$bin"
   rm -f "$buildlog"
-  find "$CACHE" -maxdepth 1 -name 'kube-apiserver-*' -type f ! -name "$(basename "$bin")" -delete
+  keep_newest 3 'kube-apiserver-*'
+  log "built $bin in $((SECONDS - t0))s"
+}
+
+# The stand-in helm: client-go only, a few seconds once the server has filled
+# the Go build cache. The three newest binaries are kept.
+build_helm() {
+  local root bin t0=$SECONDS buildlog
+  root="$(root_path)"
+  bin="$(helm_path)"
+  if [[ -x "$bin" ]]; then log "reusing $bin"; return; fi
+  buildlog="$CACHE/helm-standin-build.log"
+  rm -rf "$root/build/helm-standin"
+  mkdir -p "$root/build/helm-standin"
+  cp "$HELM_SRC"/*.go "$root/build/helm-standin/"
+  log "building the stand-in helm in $root"
+  in_root "$root" /bin/sh -c '
+    set -e
+    export GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE=/var/cache/go-build CGO_ENABLED=0
+    cd /build/helm-standin
+    go build -ldflags "-s -w" -o /build/helm-standin.bin .
+  ' >"$buildlog" 2>&1 || { tail -n 40 "$buildlog" >&2; die "building the stand-in helm failed (log: $buildlog)"; }
+  mv -f "$root/build/helm-standin.bin" "$bin.tmp"
+  mv -f "$bin.tmp" "$bin"
+  rm -f "$buildlog"
+  keep_newest 3 'helm-standin-*'
   log "built $bin in $((SECONDS - t0))s"
 }
 
 if [[ "${1:-}" == "--paths" ]]; then
-  printf 'root=%s\nbin=%s\n' "$(root_path)" "$(bin_path)"
+  printf 'root=%s\nbin=%s\nhelm=%s\n' "$(root_path)" "$(bin_path)" "$(helm_path)"
   exit 0
 fi
 
@@ -155,4 +202,5 @@ exec 8>/var/lock/tsplay-kube-apiserver.lock
 flock -w "${TSPLAY_LAB_LOCK_WAIT:-1800}" 8 || die "another set-up holds /var/lock/tsplay-kube-apiserver.lock"
 sid_root
 build_server
-log "test kube-apiserver ready: $(bin_path) (root $(root_path))"
+build_helm
+log "test kube-apiserver ready: $(bin_path), stand-in helm $(helm_path) (root $(root_path))"
