@@ -15,6 +15,7 @@ import debug from './debug.js';
 import fail from './fail.js';
 import file from './file.js';
 import govc_clone from './govc_clone.js';
+import helm_release from './helm_release.js';
 import hosts_entries from './hosts_entries.js';
 import k8s from './k8s.js';
 import k8s_info from './k8s_info.js';
@@ -46,6 +47,7 @@ export type BuiltinModule =
   | 'fail'
   | 'file'
   | 'govc_clone'
+  | 'helm_release'
   | 'hosts_entries'
   | 'k8s'
   | 'k8s_info'
@@ -76,6 +78,7 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   fail,
   file,
   govc_clone,
+  helm_release,
   hosts_entries,
   k8s,
   k8s_info,

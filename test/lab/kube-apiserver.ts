@@ -8,7 +8,7 @@
  * dynamic loader (`ROOT/lib64/ld-linux-x86-64.so.2 --library-path ROOT/...`),
  * with no chroot and no mounts. The server binary is static.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { access, constants, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
@@ -101,7 +101,10 @@ export interface StartKubeApiserverOptions {
 
 /** The docker bridge's gateway on this machine (docker0's IPv4 address), which containers on the default bridge reach the host by. */
 export function dockerBridgeGateway(): string {
-  const ip = networkInterfaces().docker0?.find((a) => a.family === 'IPv4')?.address;
+  // node lists no address of a bridge with no container on it yet (NO-CARRIER): ask ip(8) then
+  const ip =
+    networkInterfaces().docker0?.find((a) => a.family === 'IPv4')?.address ??
+    /inet (\d+\.\d+\.\d+\.\d+)/.exec(spawnSync('ip', ['-4', '-o', 'addr', 'show', 'docker0'], { encoding: 'utf8' }).stdout ?? '')?.[1];
   if (!ip) throw new Error('no docker0 interface with an IPv4 address: is the Docker engine running?');
   return ip;
 }

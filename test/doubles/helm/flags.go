@@ -49,7 +49,7 @@ func (p *parsed) bool(name string) bool {
 
 func (p *parsed) all(name string) []string { return p.values[name] }
 
-var shortNames = map[string]string{"n": "namespace", "f": "values", "o": "output", "a": "all", "q": "short", "i": "install"}
+var shortNames = map[string]string{"n": "namespace", "f": "values", "o": "output", "a": "all", "q": "short", "i": "install", "A": "all-namespaces"}
 
 func parseFlags(argv []string, spec map[string]flagKind) (*parsed, error) {
 	p := &parsed{values: map[string][]string{}}

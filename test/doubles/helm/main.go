@@ -86,13 +86,7 @@ func logCall(argv []string) {
 }
 
 func isWrite(argv []string) bool {
-	sub := ""
-	for _, a := range argv {
-		if !strings.HasPrefix(a, "-") {
-			sub = a
-			break
-		}
-	}
+	sub, _ := splitSubcommand(argv)
 	for _, a := range argv {
 		if a == "--dry-run" || strings.HasPrefix(a, "--dry-run=") && a != "--dry-run=none" {
 			return false
@@ -113,10 +107,11 @@ func run(argv []string) error {
 	case "list", "ls":
 		return cmdList(rest)
 	case "get":
-		if len(rest) == 0 || rest[0] != "values" {
+		what, args := splitSubcommand(rest)
+		if what != "values" {
 			return fail("the stand-in helm knows only `get values`")
 		}
-		return cmdGetValues(rest[1:])
+		return cmdGetValues(args)
 	case "status":
 		return cmdStatus(rest)
 	case "history", "hist":

@@ -65,6 +65,9 @@ func cmdList(args []string) error {
 	if err != nil {
 		return err
 	}
+	if f.bool("all-namespaces") {
+		s.namespace = ""
+	}
 	rels, err := s.all()
 	if err != nil {
 		return err
