@@ -15,7 +15,12 @@
 #      step and the root's package versions>. The Go build cache stays in
 #      $TSPLAY_KAPI_DIR/kube-apiserver-go-build, so a changed main.go rebuilds
 #      in under a minute instead of about eight;
-#   3. the stand-in helm CLI (test/doubles/helm: Helm's release storage and
+#   3. the test controller (test/doubles/kube-controller: the controllers,
+#      scheduler, kubelet and MetalLB stand-ins the server lacks), built the
+#      same way in the same root with the same Go build cache, to
+#      $TSPLAY_KAPI_DIR/kube-controller-<hash of its Go sources, its build
+#      step and the root's package versions>;
+#   4. the stand-in helm CLI (test/doubles/helm: Helm's release storage and
 #      JSON over client-go), built the same way in the same root with the same
 #      Go build cache, to $TSPLAY_KAPI_DIR/helm-standin-<hash of its Go
 #      sources, its build step and the root's package versions>.
@@ -24,7 +29,7 @@
 # temporary name and renamed; a failed step prints the tail of its log.
 #
 # Usage: scripts/lab/kube-apiserver.sh            set up (as root; scripts/lab/setup.sh runs it)
-#        scripts/lab/kube-apiserver.sh --paths    print root=…, bin=… and helm=… (no side effects)
+#        scripts/lab/kube-apiserver.sh --paths    print root=…, bin=…, controller=… and helm=… (no side effects)
 #
 # Environment: TSPLAY_LAB_MIRROR (default http://deb.debian.org/debian),
 #              TSPLAY_KAPI_DIR (default /var/cache/tsplay-lab).
@@ -32,6 +37,7 @@ set -euo pipefail
 
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SRC="$(cd "$LAB_DIR/../../test/doubles/kube-apiserver" && pwd)"
+CTRL_SRC="$(cd "$LAB_DIR/../../test/doubles/kube-controller" && pwd)"
 HELM_SRC="$(cd "$LAB_DIR/../../test/doubles/helm" && pwd)"
 MIRROR="${TSPLAY_LAB_MIRROR:-http://deb.debian.org/debian}"
 CACHE="${TSPLAY_KAPI_DIR:-/var/cache/tsplay-lab}"
@@ -62,6 +68,16 @@ bin_path() {
     (cd "$SRC" && find . -maxdepth 1 -name '*.go' ! -name 'zz_*' | LC_ALL=C sort | while IFS= read -r f; do printf '%s\n' "$f"; cat "$f"; done)
     printf '%s\n' "${OPENAPI_PACKAGES[@]}"
     declare -f build_server
+    cat "$root/.tsplay-versions" 2>/dev/null || true
+  } | sha256sum | cut -c1-12)"
+}
+
+controller_path() {
+  local root
+  root="$(root_path)"
+  printf '%s/kube-controller-%s\n' "$CACHE" "$({
+    (cd "$CTRL_SRC" && find . -maxdepth 1 -name '*.go' | LC_ALL=C sort | while IFS= read -r f; do printf '%s\n' "$f"; cat "$f"; done)
+    declare -f build_controller
     cat "$root/.tsplay-versions" 2>/dev/null || true
   } | sha256sum | cut -c1-12)"
 }
@@ -165,6 +181,32 @@ build_server() {
   log "built $bin in $((SECONDS - t0))s"
 }
 
+# The test controller: client-go only, so it builds in well under a minute
+# once the server has filled the Go build cache. The three newest binaries
+# are kept (worktrees of the project share the cache directory).
+build_controller() {
+  local root bin t0=$SECONDS buildlog
+  root="$(root_path)"
+  bin="$(controller_path)"
+  if [[ -x "$bin" ]]; then log "reusing $bin"; return; fi
+  buildlog="$CACHE/kube-controller-build.log"
+  rm -rf "$root/build/kube-controller"
+  mkdir -p "$root/build/kube-controller"
+  cp "$CTRL_SRC"/*.go "$root/build/kube-controller/"
+  log "building the test kube-controller in $root"
+  in_root "$root" /bin/sh -c '
+    set -e
+    export GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE=/var/cache/go-build CGO_ENABLED=0
+    cd /build/kube-controller
+    go build -ldflags "-s -w" -o /build/kube-controller.bin .
+  ' >"$buildlog" 2>&1 || { tail -n 40 "$buildlog" >&2; die "building the test kube-controller failed (log: $buildlog)"; }
+  mv -f "$root/build/kube-controller.bin" "$bin.tmp"
+  mv -f "$bin.tmp" "$bin"
+  rm -f "$buildlog"
+  keep_newest 3 'kube-controller-*'
+  log "built $bin in $((SECONDS - t0))s"
+}
+
 # The stand-in helm: client-go only, a few seconds once the server has filled
 # the Go build cache. The three newest binaries are kept.
 build_helm() {
@@ -191,7 +233,7 @@ build_helm() {
 }
 
 if [[ "${1:-}" == "--paths" ]]; then
-  printf 'root=%s\nbin=%s\nhelm=%s\n' "$(root_path)" "$(bin_path)" "$(helm_path)"
+  printf 'root=%s\nbin=%s\ncontroller=%s\nhelm=%s\n' "$(root_path)" "$(bin_path)" "$(controller_path)" "$(helm_path)"
   exit 0
 fi
 
@@ -202,5 +244,6 @@ exec 8>/var/lock/tsplay-kube-apiserver.lock
 flock -w "${TSPLAY_LAB_LOCK_WAIT:-1800}" 8 || die "another set-up holds /var/lock/tsplay-kube-apiserver.lock"
 sid_root
 build_server
+build_controller
 build_helm
-log "test kube-apiserver ready: $(bin_path), stand-in helm $(helm_path) (root $(root_path))"
+log "test kube-apiserver ready: $(bin_path), controller $(controller_path), stand-in helm $(helm_path) (root $(root_path))"

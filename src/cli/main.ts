@@ -3,13 +3,8 @@
  * the default playbook run are loaded on demand, so `tsplay --version` starts
  * without loading the engine.
  */
-import { readFileSync } from 'node:fs';
 import { ExitCode } from '../engine/exit-codes.js'; // no imports of its own: --version stays fast
-
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { version } from './version.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   ignoreClosedOutput(process.stdout);

@@ -2,17 +2,11 @@
 import { CommanderError } from 'commander';
 import { existsSync } from 'node:fs';
 import { errorReport, ExitCode, OptionsError, TsplayError } from '../engine/errors.js';
+import type { RunIO } from '../engine/run/run-io.js';
 
-export interface CliIO {
-  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  readonly stdin: NodeJS.ReadableStream & { isTTY?: boolean };
-  readonly env: NodeJS.ProcessEnv;
-}
+const processIO: RunIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
 
-const processIO: CliIO = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
-
-export async function runCli(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+export async function runCli(argv: readonly string[], io: RunIO = processIO): Promise<number> {
   try {
     switch (argv[0]) {
       case 'inventory':
@@ -42,7 +36,7 @@ async function refuseMistypedCommand(first: string | undefined): Promise<void> {
   if (near) throw new OptionsError(`unknown command '${first}'; did you mean 'tsplay ${near}'?`, { hint: 'a playbook is given as a file: tsplay site.yml' });
 }
 
-export function reportError(e: unknown, io: CliIO): number {
+export function reportError(e: unknown, io: RunIO): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return ExitCode.ok;
     return ExitCode.badOptions; // commander already printed the message

@@ -4,53 +4,27 @@
  * engine's front door; the CLI only parses flags into a PlaybookRunRequest.
  */
 import { setMaxListeners } from 'node:events';
-import { errorReport, ExitCode, InterruptedError, OptionsError, TsplayError } from './errors.js';
+import { ExitCode, InterruptedError, OptionsError, TsplayError } from './errors.js';
 import { Redactor } from './secret.js';
 import { prepareRun, type PreparedRun } from './run/prepare.js';
 import { runPlay } from './run/play-runner.js';
 import { createRunContext } from './run/create-run-context.js';
 import { printListing } from './run/listings.js';
+import { redactError } from './run/redact-error.js';
+import { warningLine } from './output/warning-line.js';
 import type { EventSink } from './run/events.js';
 import type { RunIO } from './run/run-io.js';
+import type { PlaybookRunRequest } from './run/run-request.js';
 import type { ConnectionFactory } from './transport/transport.js';
 
 export type { RunIO } from './run/run-io.js';
+export { DEFAULT_FORKS, type PlaybookRunRequest } from './run/run-request.js';
 
 /** What a run may be given instead of the real thing (tests inject recording connection factories). */
 export interface RunDependencies {
   /** transports by `tsplay_connection` name; default: the built-in ones */
   readonly connectionFactories?: Readonly<Record<string, ConnectionFactory>>;
 }
-
-export interface PlaybookRunRequest {
-  readonly playbooks: readonly string[];
-  readonly inventories: readonly string[];
-  readonly extraVars: readonly string[];
-  readonly check: boolean;
-  readonly diff: boolean;
-  readonly tags: readonly string[];
-  readonly skipTags: readonly string[];
-  readonly limit?: string;
-  readonly startAtTask?: string;
-  readonly mode: 'run' | 'syntax-check' | 'list-hosts' | 'list-tasks' | 'list-tags';
-  readonly forks?: number;
-  readonly verbosity: number;
-  readonly json: boolean;
-  readonly junit?: string;
-  readonly profile: boolean;
-  readonly vaultPasswordFiles: readonly string[];
-  readonly vaultIds: readonly string[];
-  readonly askVaultPass: boolean;
-  readonly become?: boolean;
-  readonly becomeUser?: string;
-  readonly askBecomePass: boolean;
-  readonly user?: string;
-  readonly connection?: string;
-  readonly acceptNewHostKeys: boolean;
-}
-
-/** Default number of hosts worked on at once. Ansible's 5 is a common complaint; connections here are cheap. */
-export const DEFAULT_FORKS = 50;
 
 export async function runPlaybooks(req: PlaybookRunRequest, io: RunIO, deps: RunDependencies = {}): Promise<number> {
   if (req.playbooks.length === 0) throw new OptionsError('no playbook given', { hint: 'tsplay PLAYBOOK.yml -i INVENTORY' });
@@ -65,26 +39,40 @@ export async function runPlaybooks(req: PlaybookRunRequest, io: RunIO, deps: Run
     process.kill(process.pid, 'SIGINT');
   };
   process.on('SIGINT', onSigint);
+  const redactor = new Redactor();
+  // found while loading (the inventory's, --limit's): events of the run, or stderr lines when nothing runs
+  const warnings: string[] = [];
   try {
-    const redactor = new Redactor();
-    const prepared = await untilAborted(prepareRun(req, io, redactor), controller.signal);
-    if (req.mode !== 'run') return printListing(req, prepared, io);
-    return await run(req, prepared, io, redactor, controller.signal, deps);
+    const prepared = await untilAborted(prepareRun(req, io, redactor, (w) => warnings.push(w)), controller.signal);
+    if (req.mode !== 'run') {
+      writeWarnings(io, warnings.splice(0), redactor);
+      return printListing(req, prepared, io);
+    }
+    return await run(req, prepared, warnings.splice(0), io, redactor, controller.signal, deps);
   } catch (e) {
-    if (!(e instanceof InterruptedError)) throw e;
-    io.stderr.write(`ERROR! ${errorReport(e)}\n`);
-    return ExitCode.interrupted;
+    writeWarnings(io, warnings.splice(0), redactor);
+    // the one way out for errors (the interruption too, exit 99): the caller reports them, redacted like the run's output
+    throw redactError(e, redactor);
   } finally {
     process.removeListener('SIGINT', onSigint);
   }
 }
 
-async function run(req: PlaybookRunRequest, prepared: PreparedRun, io: RunIO, redactor: Redactor, signal: AbortSignal, deps: RunDependencies): Promise<number> {
+async function run(
+  req: PlaybookRunRequest,
+  prepared: PreparedRun,
+  warnings: readonly string[],
+  io: RunIO,
+  redactor: Redactor,
+  signal: AbortSignal,
+  deps: RunDependencies,
+): Promise<number> {
   // ora costs ~0.1 s to load: only a terminal that will show the spinner pays for it
   const spinner = io.stdout.isTTY && !io.env.CI && !req.json ? (await import('./output/ora-spinner.js')).oraSpinner : undefined;
   const rc = createRunContext(req, prepared, io, redactor, signal, deps.connectionFactories, spinner);
   const started = performance.now();
   try {
+    for (const message of warnings) rc.sink.emit({ type: 'warning', message, origin: 'inventory' });
     for (const pb of prepared.playbooks) {
       rc.sink.emit({ type: 'playbook_start', file: pb.file, checkMode: req.check });
       for (const play of pb.plays) {
@@ -105,6 +93,11 @@ async function run(req: PlaybookRunRequest, prepared: PreparedRun, io: RunIO, re
   if (all.some((h) => h.stats.failed > 0)) return ExitCode.hostFailed;
   if (all.some((h) => h.stats.unreachable > 0)) return ExitCode.hostUnreachable;
   return ExitCode.ok;
+}
+
+/** Warnings found while loading when there is no run to report them (a listing, or loading failed): as the human output prints them. */
+function writeWarnings(io: RunIO, warnings: readonly string[], redactor: Redactor): void {
+  for (const w of warnings) io.stderr.write(`${redactor.redact(warningLine(w))}\n`);
 }
 
 /** A report (--junit FILE) could not be written after the run. */

@@ -71,7 +71,7 @@ export class Redactor {
     return text.replace(this.#pattern, MASK);
   }
 
-  /** Deep copy with every string redacted and every Secret masked. */
+  /** Deep copy with every string (object keys too) redacted and every Secret masked. */
   redactValue<T>(value: T): T {
     return redactDeep(value, this) as T;
   }
@@ -101,7 +101,7 @@ function redactDeep(value: unknown, r: Redactor, seen = new Map<object, unknown>
   }
   const out: Record<string, unknown> = {};
   seen.set(value, out);
-  for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, r, seen);
+  for (const [k, v] of Object.entries(value)) out[r.redact(k)] = redactDeep(v, r, seen);
   return out;
 }
 

@@ -18,6 +18,7 @@ import { parsePackageRequest } from './support/apt-packages.js';
 import type { PolicyEntry } from './support/apt-packages.js';
 import { AptPlanError, describeChange, needsPolicy, packageDiff, planPackages, type AptWanted, type PackageChange } from './support/apt-plan.js';
 import { aptGet, APT_LISTS } from './support/apt-commands.js';
+import { runOrFail } from './support/host-commands.js';
 
 const params = Type.Object(
   {
@@ -130,14 +131,8 @@ async function autoremovals(ctx: HostContext, removing: readonly string[]): Prom
   return (await ctx.probe(aptSimulatedRemovals, args)).filter((name) => !removing.includes(name));
 }
 
+/** `apt-get WHAT`'s output; a failure shows its last lines, and holds all of it (and `changed`: some packages may be done). */
 async function runApt(ctx: ApplyContext, command: string, what: string): Promise<string> {
-  const r = await ctx.run(command);
-  if (r.exitCode !== 0) {
-    throw new ModuleFailure(`apt-get ${what} failed: ${lastLines(r.stderr) || lastLines(r.stdout) || `exit ${r.exitCode}`}`, { rc: r.exitCode, stdout: r.stdout, stderr: r.stderr, changed: true });
-  }
+  const r = await runOrFail(ctx, command, `apt-get ${what}`, { lastLines: 3, withOutput: true, result: { changed: true } });
   return r.stdout.trimEnd();
-}
-
-function lastLines(text: string): string {
-  return text.trim().split('\n').slice(-3).join('\n');
 }

@@ -11,12 +11,13 @@
  * package moves), then writes the pin file and sets the holds: a failed
  * install leaves the old pins and holds as they were.
  */
-import { defineModule, ModuleFailure, quote, Type, type ApplyContext, type Diff, type HostContext, type Plan } from '../engine/module.js';
+import { defineModule, ModuleFailure, quote, Type, type Diff, type HostContext, type Plan } from '../engine/module.js';
 import { aptHolds, aptPolicy, dpkgPackages } from './probes/apt.js';
 import type { PackageRequest } from './support/apt-packages.js';
 import { AFTER_CACHE_UPDATE, AptPlanError, planPackages, type PackageChange } from './support/apt-plan.js';
 import { aptGet } from './support/apt-commands.js';
 import { defaultPinFile, pinRequests, PinRequestError, PREFERENCES_DIR, preferencesFile } from './support/apt-pin-file.js';
+import { runOrFail } from './support/host-commands.js';
 
 const PACKAGE = '[a-z0-9][a-z0-9+.-]+';
 const entry = Type.Union([
@@ -116,13 +117,13 @@ export default defineModule({
     const s = plan.state;
     if (s.changes.length) {
       const opts = [...(s.heldMoving ? ['--allow-change-held-packages'] : []), ...(p.allow_downgrade ? ['--allow-downgrades'] : [])];
-      await mustRun(ctx, aptGet([...opts, 'install', ...s.changes.map((c) => c.arg)]), 'apt-get install');
+      await runOrFail(ctx, aptGet([...opts, 'install', ...s.changes.map((c) => c.arg)]), 'apt-get install', APT_FAILURE);
     }
     if (s.pinContent !== null) await ctx.writeFile(s.pinFile, s.pinContent, { mode: '0644' });
     // installing a held package at another version drops its hold: hold what moved again, with what was not held
     const hold = p.hold ? [...new Set([...s.hold, ...s.changes.map((c) => c.name)])] : [];
-    if (hold.length) await mustRun(ctx, `apt-mark hold ${hold.map(quote).join(' ')}`, 'apt-mark hold');
-    if (s.unhold.length) await mustRun(ctx, `apt-mark unhold ${s.unhold.map(quote).join(' ')}`, 'apt-mark unhold');
+    if (hold.length) await runOrFail(ctx, `apt-mark hold ${hold.map(quote).join(' ')}`, 'apt-mark hold', APT_FAILURE);
+    if (s.unhold.length) await runOrFail(ctx, `apt-mark unhold ${s.unhold.map(quote).join(' ')}`, 'apt-mark unhold', APT_FAILURE);
   },
 });
 
@@ -144,10 +145,5 @@ function packageDiff(name: string, from: string | null, to: string, heldBefore: 
   return { label: name, ...(from !== null ? { before: { version: from, held: heldBefore } } : {}), after: { version: to, held: heldAfter } };
 }
 
-async function mustRun(ctx: ApplyContext, command: string, what: string): Promise<void> {
-  const r = await ctx.run(command);
-  if (r.exitCode !== 0) {
-    const tail = (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-3).join('\n');
-    throw new ModuleFailure(`${what} failed: ${tail || `exit ${r.exitCode}`}`, { rc: r.exitCode, stdout: r.stdout, stderr: r.stderr });
-  }
-}
+/** apt's output is long: the message shows its last lines, the result all of it */
+const APT_FAILURE = { lastLines: 3, withOutput: true } as const;

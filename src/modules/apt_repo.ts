@@ -13,11 +13,12 @@
  * signature) both files are put back as they were and the task fails.
  */
 import { createHash } from 'node:crypto';
-import { defineModule, ModuleFailure, quote, Type, type ApplyContext, type Diff, type HostContext, type Plan } from '../engine/module.js';
+import { defineModule, ModuleFailure, quote, Type, type ApplyContext, type CommandResult, type Diff, type HostContext, type Plan } from '../engine/module.js';
 import { aptSourcesNaming, downloadedKey } from './probes/apt.js';
 import { mutuallyExclusive, requiredOneOf } from './support/schema.js';
 import { describeKeys, normaliseFingerprint, OpenPgpKeyError, publicKeys, toBinaryKeyring } from './support/openpgp-key.js';
 import { KEYRING_DIR, repoPaths, sourceLine, updateOneSource, type RepoPaths } from './support/apt-source.js';
+import { runOrFail } from './support/host-commands.js';
 
 const params = Type.Object(
   {
@@ -184,7 +185,7 @@ async function restore(ctx: ApplyContext, s: RepoState): Promise<void> {
   if (gone.length) await ctx.run(`rm -f -- ${gone.map(quote).join(' ')}`);
 }
 
-async function mustRun(ctx: ApplyContext, command: string, what: string): Promise<void> {
-  const r = await ctx.run(command);
-  if (r.exitCode !== 0) throw new ModuleFailure(`could not ${what}: ${r.stderr.trim() || `exit ${r.exitCode}`}`, { rc: r.exitCode });
+/** runOrFail, in this module's words: "could not …" */
+function mustRun(ctx: ApplyContext, command: string, what: string): Promise<CommandResult> {
+  return runOrFail(ctx, command, what, { message: `could not ${what}` });
 }

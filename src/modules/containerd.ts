@@ -15,11 +15,12 @@
  * comes from apt's candidate for the package.
  */
 import { dirname } from 'node:path';
-import { defineModule, ModuleFailure, sh, Type, type ApplyContext, type HostContext, type Plan } from '../engine/module.js';
+import { defineModule, ModuleFailure, sh, Type, type HostContext, type Plan } from '../engine/module.js';
 import { aptGet } from './support/apt-commands.js';
 import { ContainerdConfigError } from './support/containerd-config.js';
 import { ContainerdProbeError, readFacts, startService, waitForSocket } from './support/containerd-host.js';
 import { ContainerdPlanError, planContainerd, type ContainerdPlan, type ContainerdWanted } from './support/containerd-plan.js';
+import { runOrFail } from './support/host-commands.js';
 
 const params = Type.Object(
   {
@@ -61,15 +62,15 @@ export default defineModule({
   async apply(ctx, checked, p) {
     let plan = checked.state;
     if (plan.install !== null) {
-      if (p.update_cache) await runOrFail(ctx, aptGet(['update']), 'apt-get update');
-      await runOrFail(ctx, aptGet(['install', p.package]), `apt-get install ${p.package}`);
+      if (p.update_cache) await runOrFail(ctx, aptGet(['update']), 'apt-get update', STEP_FAILURE);
+      await runOrFail(ctx, aptGet(['install', p.package]), `apt-get install ${p.package}`, STEP_FAILURE);
       plan = await planOn(ctx, p, false); // the installed binary's version decides the file; the package started containerd
     }
     if (plan.writeConfig && plan.content !== null) {
-      await runOrFail(ctx, sh`mkdir -p ${dirname(p.config_path)}`, `mkdir ${dirname(p.config_path)}`);
+      await runOrFail(ctx, sh`mkdir -p ${dirname(p.config_path)}`, `mkdir ${dirname(p.config_path)}`, STEP_FAILURE);
       await ctx.writeFile(p.config_path, plan.content, { mode: '0644', owner: 'root', group: 'root' });
     }
-    if (plan.enable) await runOrFail(ctx, sh`systemctl enable ${p.service}`, `systemctl enable ${p.service}`);
+    if (plan.enable) await runOrFail(ctx, sh`systemctl enable ${p.service}`, `systemctl enable ${p.service}`, STEP_FAILURE);
     try {
       if (plan.service) await startService(ctx, plan.service, p.service);
       if (plan.service || checked.state?.install !== null) await waitForSocket(ctx, p.socket, p.service, p.wait_timeout);
@@ -112,12 +113,7 @@ function resultOf(p: Params, plan: ContainerdPlan, restarted: boolean): Record<s
   };
 }
 
-async function runOrFail(ctx: ApplyContext, command: string, what: string): Promise<void> {
-  const r = await ctx.run(command);
-  if (r.exitCode !== 0) {
-    const out = (r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`).split('\n').slice(-3).join('\n');
-    throw new ModuleFailure(`${what} failed: ${out}`, { rc: r.exitCode, changed: true });
-  }
-}
+/** A step of apply that fails: the last lines of what it said, and `changed` (the steps before it are done). */
+const STEP_FAILURE = { lastLines: 3, result: { changed: true } } as const;
 
 export type ContainerdParams = Params;

@@ -18,6 +18,7 @@ import govc_clone from './govc_clone.js';
 import helm_release from './helm_release.js';
 import hosts_entries from './hosts_entries.js';
 import k8s from './k8s.js';
+import k8s_drain from './k8s_drain.js';
 import k8s_info from './k8s_info.js';
 import kernel_modules from './kernel_modules.js';
 import lineinfile from './lineinfile.js';
@@ -50,6 +51,7 @@ export type BuiltinModule =
   | 'helm_release'
   | 'hosts_entries'
   | 'k8s'
+  | 'k8s_drain'
   | 'k8s_info'
   | 'kernel_modules'
   | 'lineinfile'
@@ -81,6 +83,7 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   helm_release,
   hosts_entries,
   k8s,
+  k8s_drain,
   k8s_info,
   kernel_modules,
   lineinfile,

@@ -13,6 +13,7 @@
 import { defineModule, ModuleFailure, sh, Type, type HostContext, type Plan } from '../engine/module.js';
 import { unitProperties } from './probes/systemd.js';
 import { isNotFound, planUnit, SHOW_PROPERTIES, UnitPlanError, type UnitAction, type UnitStatus } from './support/systemd-unit.js';
+import { runOrFail } from './support/host-commands.js';
 
 const params = Type.Object(
   {
@@ -69,10 +70,7 @@ export default defineModule({
   },
   async apply(ctx, plan, p) {
     for (const cmd of plan.state.commands) {
-      const r = await ctx.run(cmd);
-      if (r.exitCode !== 0) {
-        throw new ModuleFailure(`Unable to ${cmd.replace(/^systemctl /, '')}: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`}`, { name: p.name, rc: r.exitCode, changed: true });
-      }
+      await runOrFail(ctx, cmd, cmd, { message: `Unable to ${cmd.replace(/^systemctl /, '')}`, result: { name: p.name, changed: true } });
     }
     return p.name ? { result: { status: await readStatus(ctx, p.name) } } : undefined;
   },

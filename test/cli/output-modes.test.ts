@@ -5,7 +5,7 @@
  * terminal from util-linux `script`, when installed).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANSI, CLI, cli, writeProject } from './cli-harness.js';
@@ -49,6 +49,44 @@ describe('--json', () => {
   it('with --profile still writes only JSON', async () => {
     const r = await run('--json', '--profile');
     for (const line of r.stdout.trimEnd().split('\n')) expect(() => JSON.parse(line), line).not.toThrow();
+  });
+});
+
+describe('warnings found while loading (the inventory, --limit)', () => {
+  // `localhost` is a host and a group; `nosuch` in --limit matches nothing
+  const WARNED = 'all:\n  hosts:\n    localhost:\n      tsplay_connection: local\n  children:\n    localhost:\n      hosts: {}\n';
+  const WARNINGS = ['--limit: Could not match supplied host pattern, ignoring: nosuch', 'Found both group and host with same name: localhost'];
+  const warned = (...flags: string[]) => cli(['playbook.yml', '-i', 'warned.yml', '--limit', 'localhost:nosuch', ...flags], { cwd: dir });
+
+  beforeAll(() => writeFileSync(join(dir, 'warned.yml'), WARNED));
+
+  it('human output: on stderr as [WARNING] lines, before the run; stdout as without them', async () => {
+    const r = await warned();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(WARNINGS.map((w) => `[WARNING]: ${w}\n`).join(''));
+    const plain = await run('--limit', 'localhost');
+    expect(r.stdout).toBe(plain.stdout);
+  });
+
+  it('--json: warning events (origin "inventory") before playbook_start, and nothing on stderr', async () => {
+    const r = await warned('--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const events = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(events.slice(0, 3).map(({ time: _t, ...e }) => e)).toEqual([
+      ...WARNINGS.map((message) => ({ event: 'warning', message, origin: 'inventory' })),
+      { event: 'playbook_start', file: join(dir, 'playbook.yml'), check_mode: false },
+    ]);
+  });
+
+  it('--list-hosts and a run that stops while loading: on stderr, as before', async () => {
+    const listed = await warned('--list-hosts', '--json');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stderr).toBe(WARNINGS.map((w) => `[WARNING]: ${w}\n`).join(''));
+    const stopped = await cli(['playbook.yml', '-i', 'warned.yml', '--limit', 'nosuch', '--json'], { cwd: dir });
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toMatch(/^\[WARNING\]: --limit: Could not match supplied host pattern, ignoring: nosuch\nERROR! --limit 'nosuch' leaves no hosts to target \[E_NO_HOSTS\]/);
+    expect(stopped.stdout).toBe('');
   });
 });
 

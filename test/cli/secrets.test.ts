@@ -166,3 +166,19 @@ it('vault values are masked from the start, even in the output of a command that
   expect(r.stdout).toContain('********');
   for (const text of CLEAR_TEXTS) expect(r.stdout + r.stderr).not.toContain(text);
 });
+
+it('an error that ends the run, and the warnings before it, show no secret (here --limit names one)', async () => {
+  const r = await cli(['unused.yml', '-i', 'inventory.yml', '--vault-password-file', 'pw.txt', '--limit', INLINE], { cwd: dir });
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stderr).toContain('[WARNING]: --limit: Could not match supplied host pattern, ignoring: ********\n');
+  expect(r.stderr).toContain("ERROR! --limit '********' leaves no hosts to target [E_NO_HOSTS]");
+  for (const text of CLEAR_TEXTS) expect(r.stdout + r.stderr).not.toContain(text);
+});
+
+it('a warning found while loading shows no secret in --json either', async () => {
+  const r = await cli(['unused.yml', '-i', 'inventory.yml', '--vault-password-file', 'pw.txt', '--limit', `localhost:${INLINE}`, '--json'], { cwd: dir });
+  expect(r.code, r.stderr).toBe(0);
+  const warnings = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.event === 'warning');
+  expect(warnings.map((w) => w.message)).toEqual(['--limit: Could not match supplied host pattern, ignoring: ********']);
+  for (const text of CLEAR_TEXTS) expect(r.stdout + r.stderr).not.toContain(text);
+});

@@ -320,4 +320,31 @@ spec:
     await ok(['delete', 'pod', 'slow', '--grace-period=0', '--force']);
     expect((await k.request('GET', '/api/v1/namespaces/default/pods/slow')).status).toBe(404);
   });
+
+  it('pods/binding assigns a pending pod to a node once (PodScheduled=True); a second binding is a 409', async () => {
+    await ok(['apply', '--server-side', '-f', '-'], `
+apiVersion: v1
+kind: Pod
+metadata: {name: unbound, namespace: default}
+spec:
+  containers: [{name: c, image: "busybox:1.36"}]
+`);
+    const pod = await getJson('/api/v1/namespaces/default/pods/unbound');
+    const bind = (node: string): Promise<{ status: number; body: string }> =>
+      k.request('POST', '/api/v1/namespaces/default/pods/unbound/binding', {
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: 'unbound', uid: pod.metadata.uid },
+        target: { kind: 'Node', name: node },
+      });
+    const first = await bind('node1');
+    expect(first.status, first.body).toBe(201);
+    const bound = await getJson('/api/v1/namespaces/default/pods/unbound');
+    expect(bound.spec.nodeName).toBe('node1');
+    expect(bound.status.conditions).toEqual([expect.objectContaining({ type: 'PodScheduled', status: 'True' })]);
+    const again = await bind('node2');
+    expect(again.status).toBe(409);
+    expect(JSON.parse(again.body).message).toContain('pod unbound is already assigned to node "node1"');
+    await ok(['delete', 'pod', 'unbound', '--grace-period=0', '--force']);
+  });
 });

@@ -44,6 +44,8 @@ export interface WriteCount {
   readonly writes: number;
   /** the same with dryRun set */
   readonly dryRun: number;
+  /** write requests of the test controller (test/doubles/kube-controller), not counted above */
+  readonly controllerWrites?: number;
   readonly requests: readonly WriteRecord[];
 }
 

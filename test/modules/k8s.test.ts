@@ -305,6 +305,29 @@ describe.skipIf(!ready)('the Kubernetes API host', () => {
     }
   });
 
+  it('tsplay_kube_server reaches the server another way; the certificate must still be the kubeconfig server\'s', async () => {
+    const api = await startKubeApiserver();
+    const dir = mkdtempSync(join(tmpdir(), 'tsplay-k8s-'));
+    try {
+      const port = new URL(api.url).port;
+      const vars = (file: string) => ({ tsplay_kubeconfig: file, tsplay_kube_server: `https://127.0.0.1:${port}` });
+      // "kubernetes" is in the serving certificate but resolves nowhere here: the VIP of a fetched admin.conf
+      const viaVip = join(dir, 'vip.conf');
+      writeFileSync(viaVip, api.kubeconfig.replace(api.url, `https://kubernetes:${port}`));
+      const conn = await openKubeConnection({ host: 'c', connection: 'kubernetes', address: 'c', vars: vars(viaVip) });
+      expect((await conn.kube?.version())?.gitVersion).toMatch(/^v1\./);
+      await conn.close();
+      const wrongName = join(dir, 'wrong.conf');
+      writeFileSync(wrongName, api.kubeconfig.replace(api.url, `https://api.elsewhere.example:${port}`));
+      const e = (await openKubeConnection({ host: 'c', connection: 'kubernetes', address: 'c', vars: vars(wrongName) }).catch((x: unknown) => x)) as Error & { code?: string };
+      expect(e.code).toBe('E_UNREACHABLE');
+      expect(e.message).toMatch(/cannot be reached: its TLS certificate is not trusted with the kubeconfig's CA \(ERR_TLS_CERT_ALTNAME_INVALID/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await api.close();
+    }
+  });
+
   it('the API server going away mid-run makes the host unreachable', async () => {
     const api = await startKubeApiserver();
     const conn = await openKubeConnection({ host: 'cluster', connection: 'kubernetes', address: 'cluster', vars: { tsplay_kubeconfig: api.kubeconfigPath, tsplay_kube_retries: 0 } });

@@ -3,9 +3,9 @@ import { Command } from 'commander';
 import { errorCodeDocs, formatErrorCodeText, formatErrorsMarkdown } from '../../engine/error-docs.js';
 import { OptionsError } from '../../engine/errors.js';
 import { nearest } from '../../engine/validate/did-you-mean.js';
-import type { CliIO } from '../run-cli.js';
+import type { RunIO } from '../../engine/run/run-io.js';
 
-export async function errorsCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function errorsCli(argv: readonly string[], io: RunIO): Promise<number> {
   const cmd = new Command('tsplay errors')
     .description('List the error codes with their exit statuses and typical fixes')
     .argument('[codes...]', 'only these codes (E_TYPE or type)')

@@ -2,11 +2,11 @@
 import { Command } from 'commander';
 import { loadVaultSecrets, readYamlWithVault } from '../../engine/vault/index.js';
 import { runInventoryCommand } from './inventory.js';
-import type { CliIO } from '../run-cli.js';
+import type { RunIO } from '../../engine/run/run-io.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
-export async function inventoryCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function inventoryCli(argv: readonly string[], io: RunIO): Promise<number> {
   const cmd = new Command('tsplay inventory')
     .description('Show an inventory as ansible-inventory does (same JSON for --list)')
     .option('-i, --inventory <path>', 'inventory file or directory (repeatable)', collect, [])

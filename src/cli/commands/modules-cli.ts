@@ -3,9 +3,9 @@ import { Command } from 'commander';
 import { builtinRegistry } from '../../engine/builtin-registry.js';
 import { formatModulesMarkdown, formatModuleText, moduleDoc } from '../../engine/module-docs.js';
 import { OptionsError } from '../../engine/errors.js';
-import type { CliIO } from '../run-cli.js';
+import type { RunIO } from '../../engine/run/run-io.js';
 
-export async function modulesCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function modulesCli(argv: readonly string[], io: RunIO): Promise<number> {
   const cmd = new Command('tsplay modules')
     .description('List built-in and project modules with their parameters')
     .argument('[names...]', 'only these modules')

@@ -2,8 +2,8 @@
 import { Command, Option } from 'commander';
 import { OptionsError } from '../../engine/errors.js';
 import { runPlaybooks, type PlaybookRunRequest } from '../../engine/run-playbooks.js';
-import type { CliIO } from '../run-cli.js';
-import { version } from '../main.js';
+import type { RunIO } from '../../engine/run/run-io.js';
+import { version } from '../version.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -79,7 +79,7 @@ interface ParsedFlags {
   acceptNewHostKeys?: boolean;
 }
 
-export async function playbookCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function playbookCli(argv: readonly string[], io: RunIO): Promise<number> {
   const cmd = playbookCommand();
   cmd.configureOutput({
     writeOut: (s) => io.stdout.write(s),

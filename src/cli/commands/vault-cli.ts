@@ -1,11 +1,11 @@
 /** `tsplay vault encrypt|decrypt|view|edit|encrypt_string`: flags as ansible-vault's. */
 import { Command, Option } from 'commander';
 import { runVaultCommand, VAULT_ACTIONS, type VaultAction } from './vault.js';
-import type { CliIO } from '../run-cli.js';
+import type { RunIO } from '../../engine/run/run-io.js';
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
-export async function vaultCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function vaultCli(argv: readonly string[], io: RunIO): Promise<number> {
   const cmd = new Command('tsplay vault')
     .description('Encrypt and decrypt data in Ansible Vault format (1.1 and 1.2)')
     .addArgument(new Command().createArgument('<action>', 'encrypt | decrypt | view | edit | encrypt_string').choices(VAULT_ACTIONS))

@@ -4,7 +4,6 @@
  * RECAP. On a terminal (not CI) a spinner names the running task and the hosts
  * still working; it is hidden before every line so output never interleaves.
  */
-import type { Redactor } from '../secret.js';
 import type { EventSink, RunEvent } from '../run/events.js';
 import { banner } from './banner.js';
 import { colourDiffLine } from './diff-colour.js';
@@ -18,7 +17,8 @@ import { spinnerText, type Spinner, type SpinnerFactory } from './spinner.js';
 import { IGNORING, statusLine } from './status-line.js';
 import { taskHeader, taskLabel } from './task-label.js';
 import { resolveTerminal, type Terminal, type TerminalOptions } from './terminal.js';
-import { redactText, toWriteFn, type OutputTarget, type WriteFn } from './writer.js';
+import { warningLine } from './warning-line.js';
+import { toWriteFn, type OutputTarget, type WriteFn } from './writer.js';
 
 export interface HumanSinkOptions extends TerminalOptions {
   /** number of -v flags: 1 results of changed/failed, 2 all results and debug ≤ 2, 3 commands (debug 3) */
@@ -27,10 +27,10 @@ export interface HumanSinkOptions extends TerminalOptions {
   readonly diff?: boolean;
   /** how results are dumped at -v and for `debug`; default json */
   readonly resultFormat?: ResultFormat;
-  /** a second redaction pass over every line; default none (events come redacted) */
-  readonly redactor?: Redactor;
   /** makes the spinner (oraSpinner from ora-spinner.js for the real one); none when not given. Only called on a TTY outside CI. */
   readonly spinner?: SpinnerFactory;
+  /** where warnings found while loading (origin 'inventory') go, uncoloured: the CLI gives stderr; default with the rest */
+  readonly stderr?: OutputTarget;
 }
 
 interface RunningTask {
@@ -41,23 +41,23 @@ interface RunningTask {
 
 export class HumanSink implements EventSink {
   readonly #write: WriteFn;
+  readonly #writeErr: WriteFn | undefined;
   readonly #terminal: Terminal;
   readonly #palette: Palette;
   readonly #verbosity: number;
   readonly #diff: boolean;
   readonly #format: ResultFormat;
-  readonly #redactor: Redactor | undefined;
   readonly #spinner: Spinner | undefined;
   #task: RunningTask | undefined;
 
   constructor(out: OutputTarget, opts: HumanSinkOptions = {}) {
     this.#write = toWriteFn(out);
+    this.#writeErr = opts.stderr === undefined ? undefined : toWriteFn(opts.stderr);
     this.#terminal = resolveTerminal(out, opts);
     this.#palette = createPalette(this.#terminal.color);
     this.#verbosity = opts.verbosity ?? 0;
     this.#diff = opts.diff ?? false;
     this.#format = opts.resultFormat ?? 'json';
-    this.#redactor = opts.redactor;
     const stream = typeof out === 'function' ? undefined : out;
     this.#spinner = this.#terminal.spinner && stream && opts.spinner ? opts.spinner(stream, { color: this.#terminal.color }) : undefined;
   }
@@ -76,9 +76,8 @@ export class HumanSink implements EventSink {
       case 'task_end':
         return this.#taskEnd();
       case 'warning':
-        return this.#print(`[WARNING]: ${event.host ? `[${event.host}]: ` : ''}${event.message}`, (s) =>
-          this.#palette.paint('magenta', s),
-        );
+        if (event.origin === 'inventory' && this.#writeErr) return this.#printRaw(warningLine(event.message, event.host), this.#writeErr);
+        return this.#print(warningLine(event.message, event.host), (s) => this.#palette.paint('magenta', s));
       case 'debug':
         if (this.#verbosity >= 2 && event.level <= this.#verbosity)
           this.#print(event.host ? `<${event.host}> ${event.message}` : event.message, (s) => this.#palette.paint('blue', s));
@@ -88,7 +87,7 @@ export class HumanSink implements EventSink {
       case 'recap':
         this.#task = undefined;
         this.#banner('PLAY RECAP');
-        for (const line of recapLines(this.#redactStats(event.stats), this.#palette)) this.#printRaw(line);
+        for (const line of recapLines(event.stats, this.#palette)) this.#printRaw(line);
         this.#printRaw('');
         return;
     }
@@ -140,26 +139,19 @@ export class HumanSink implements EventSink {
     }
   }
 
-  #redactStats<T>(stats: Readonly<Record<string, T>>): Record<string, T> {
-    if (!this.#redactor) return { ...stats };
-    const out: Record<string, T> = {};
-    for (const [host, s] of Object.entries(stats)) out[this.#redactor.redact(host)] = s;
-    return out;
-  }
-
   #banner(title: string): void {
     this.#print('');
     this.#print(banner(title, this.#terminal.width));
   }
 
-  /** Redacts, colours and writes one line, with the spinner out of the way. */
+  /** Colours and writes one line, with the spinner out of the way. */
   #print(plain: string, colour: (s: string) => string = (s) => s): void {
-    this.#printRaw(colour(redactText(this.#redactor, plain)));
+    this.#printRaw(colour(plain));
   }
 
-  #printRaw(line: string): void {
+  #printRaw(line: string, write: WriteFn = this.#write): void {
     this.#spinner?.hide();
-    this.#write(line + '\n');
+    write(line + '\n');
     this.#showSpinner();
   }
 

@@ -4,13 +4,10 @@
  * out, never null.
  */
 import type { Diff } from '../module.js';
-import type { Redactor } from '../secret.js';
 import type { EventSink, RunEvent, TaskRef } from '../run/events.js';
 import { toWriteFn, type OutputTarget, type WriteFn } from './writer.js';
 
 export interface JsonSinkOptions {
-  /** a second redaction pass over every value; default none (events come redacted) */
-  readonly redactor?: Redactor;
   /** the clock for `time`; default the real one */
   readonly now?: () => Date;
 }
@@ -53,7 +50,7 @@ export function jsonRecord(event: RunEvent, play: string | undefined): JsonRecor
     case 'task_end':
       return { event: event.type, play, ...taskFields(event.task), duration_ms: event.durationMs };
     case 'warning':
-      return { event: event.type, message: event.message, host: event.host };
+      return { event: event.type, message: event.message, host: event.host, origin: event.origin };
     case 'debug':
       return { event: event.type, level: event.level, message: event.message, host: event.host };
     case 'play_end':
@@ -65,13 +62,11 @@ export function jsonRecord(event: RunEvent, play: string | undefined): JsonRecor
 
 export class JsonSink implements EventSink {
   readonly #write: WriteFn;
-  readonly #redactor: Redactor | undefined;
   readonly #now: () => Date;
   #play: string | undefined;
 
   constructor(out: OutputTarget, opts: JsonSinkOptions = {}) {
     this.#write = toWriteFn(out);
-    this.#redactor = opts.redactor;
     this.#now = opts.now ?? (() => new Date());
   }
 
@@ -79,8 +74,7 @@ export class JsonSink implements EventSink {
     if (event.type === 'play_start') this.#play = event.name;
     const record = { ...jsonRecord(event, this.#play), time: this.#now().toISOString() };
     if (event.type === 'play_end') this.#play = undefined;
-    const safe = this.#redactor ? this.#redactor.redactValue(record) : record;
     // JSON.stringify escapes U+2028/2029 and newlines, so one record is always one line.
-    this.#write(JSON.stringify(safe) + '\n');
+    this.#write(JSON.stringify(record) + '\n');
   }
 }

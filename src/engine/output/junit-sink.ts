@@ -1,6 +1,5 @@
 /** --junit FILE: collects the run and writes one JUnit XML file at close(). */
 import { writeFile } from 'node:fs/promises';
-import type { Redactor } from '../secret.js';
 import type { EventSink, RunEvent } from '../run/events.js';
 import { JunitCollector } from './junit-report.js';
 import { renderJunit } from './junit-xml.js';
@@ -13,8 +12,6 @@ export interface JunitSinkOptions {
   readonly writeFile?: (file: string, content: string) => Promise<void>;
   /** the `<testsuites name>`; default "tsplay" */
   readonly name?: string;
-  /** a second redaction pass over every reported string; default none (events come redacted) */
-  readonly redactor?: Redactor;
 }
 
 export class JunitSink implements EventSink {
@@ -34,9 +31,7 @@ export class JunitSink implements EventSink {
 
   /** The XML as it would be written now. */
   xml(): string {
-    const suites = this.#collector.suites();
-    // redacted before escaping: a secret with `&` or `<` in it would not match once escaped
-    return renderJunit(this.#opts.redactor ? this.#opts.redactor.redactValue(suites) : suites, this.#opts.name);
+    return renderJunit(this.#collector.suites(), this.#opts.name);
   }
 
   async close(): Promise<void> {

@@ -2,8 +2,6 @@
  * Where a sink's text goes: a writable stream or a plain write function, so
  * tests capture output without touching process.stdout.
  */
-import type { Redactor } from '../secret.js';
-
 export type WriteFn = (text: string) => void;
 
 /** The part of a stream a sink needs; process.stdout and a PassThrough both fit. */
@@ -20,9 +18,4 @@ export function toWriteFn(target: OutputTarget): WriteFn {
   return (text) => {
     target.write(text);
   };
-}
-
-/** Redacts text with an optional Redactor (events arrive redacted; this is a second pass). */
-export function redactText(redactor: Redactor | undefined, text: string): string {
-  return redactor ? redactor.redact(text) : text;
 }

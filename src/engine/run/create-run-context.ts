@@ -8,11 +8,12 @@ import { createHttpConnectionFactory } from '../transport/http/factory.js';
 import { createKubeConnectionFactory } from '../transport/kubernetes/factory.js';
 import type { ConnectionFactory } from '../transport/transport.js';
 import { gatherFacts, factsToVars } from '../facts/gather.js';
-import { DEFAULT_FORKS, type PlaybookRunRequest } from '../run-playbooks.js';
+import { DEFAULT_FORKS, type PlaybookRunRequest } from './run-request.js';
 import { ConnectionPool } from './connections.js';
 import type { EventSink } from './events.js';
 import { HostStates } from './host-state.js';
 import type { PreparedRun } from './prepare.js';
+import { RedactingSink } from './redacting-sink.js';
 import type { RunContext } from './run-context.js';
 import type { RunIO } from './run-io.js';
 import { parseTagList } from './tags.js';
@@ -55,15 +56,16 @@ function abortable(factories: Readonly<Record<string, ConnectionFactory>>, signa
   return out;
 }
 
+/** The output sinks the request asks for, behind the one RedactingSink every event of the run passes through. */
 export function createSink(req: PlaybookRunRequest, io: RunIO, redactor: Redactor, spinner?: SpinnerFactory): EventSink {
   const sinks: EventSink[] = [
     req.json
-      ? new JsonSink(io.stdout, { redactor })
-      : new HumanSink(io.stdout, { verbosity: req.verbosity, diff: req.diff, redactor, env: io.env, ...(spinner ? { spinner } : {}) }),
+      ? new JsonSink(io.stdout)
+      : new HumanSink(io.stdout, { verbosity: req.verbosity, diff: req.diff, env: io.env, stderr: io.stderr, ...(spinner ? { spinner } : {}) }),
   ];
-  if (req.junit) sinks.push(new JunitSink({ file: req.junit, redactor }));
+  if (req.junit) sinks.push(new JunitSink({ file: req.junit }));
   if (req.profile && !req.json) sinks.push(new ProfileSink(io.stdout));
-  return sinks.length === 1 ? (sinks[0] as EventSink) : new MultiSink(sinks);
+  return new RedactingSink(sinks.length === 1 ? (sinks[0] as EventSink) : new MultiSink(sinks), redactor);
 }
 
 export function createRunContext(
@@ -78,7 +80,7 @@ export function createRunContext(
   const hosts = new HostStates();
   const sink = createSink(req, io, redactor, spinner);
   const debug = (host: string, message: string): void => {
-    if (req.verbosity >= 3) sink.emit({ type: 'debug', level: 3, message: redactor.redact(message), host });
+    if (req.verbosity >= 3) sink.emit({ type: 'debug', level: 3, message, host });
   };
   return {
     options: {

@@ -1,7 +1,8 @@
 /**
  * What a run reports while it goes. The executor emits these; output sinks
- * (human, --json, --junit, --profile) consume them. Every string in an event
- * has already been through the run's Redactor.
+ * (human, --json, --junit, --profile) consume them. The executor emits them as
+ * they are: every string in an event goes through the run's Redactor on its
+ * way to the sinks (redacting-sink.ts).
  */
 import type { Diff } from '../module.js';
 
@@ -49,7 +50,7 @@ export type RunEvent =
       readonly item?: string;
       readonly msg?: string;
       readonly diff?: readonly Diff[];
-      /** the registered result, redacted; `{censored: ...}` under no_log */
+      /** the registered result (redacted on its way to the sinks); `{censored: ...}` under no_log */
       readonly result: Readonly<Record<string, unknown>>;
       /** delegate_to target, if any */
       readonly delegatedTo?: string;
@@ -57,7 +58,13 @@ export type RunEvent =
       readonly loopSummary?: boolean;
     }
   | { readonly type: 'task_end'; readonly task: TaskRef; readonly durationMs: number }
-  | { readonly type: 'warning'; readonly message: string; readonly host?: string }
+  | {
+      readonly type: 'warning';
+      readonly message: string;
+      readonly host?: string;
+      /** found while loading, before any play: reading the inventory or matching --limit */
+      readonly origin?: 'inventory';
+    }
   | { readonly type: 'debug'; readonly level: number; readonly message: string; readonly host?: string }
   | { readonly type: 'play_end'; readonly name: string }
   | { readonly type: 'recap'; readonly stats: Readonly<Record<string, HostStats>>; readonly durationMs: number };

@@ -1,7 +1,7 @@
 /** --syntax-check, --list-hosts, --list-tasks and --list-tags, in ansible-playbook's layout. */
 import { ExitCode } from '../errors.js';
 import type { Play, TaskNode } from '../playbook/model.js';
-import type { PlaybookRunRequest } from '../run-playbooks.js';
+import type { PlaybookRunRequest } from './run-request.js';
 import type { PreparedRun } from './prepare.js';
 import type { RunIO } from './run-io.js';
 import { parseTagList, tagsSelect, type TagSelection } from './tags.js';

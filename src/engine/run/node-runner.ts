@@ -186,7 +186,7 @@ async function runInclude(r: NodeRunner, inc: IncludeTasks, hosts: readonly stri
 function failInclude(r: NodeRunner, inc: IncludeTasks, hosts: readonly string[], e: unknown): void {
   if (!TsplayError.isInstance(e)) throw e;
   const { rc } = r;
-  const msg = rc.redactor.redact(e.format());
+  const msg = e.format();
   const task = {
     name: inc.name ?? `include_tasks: ${inc.file}`,
     module: 'include_tasks',

@@ -114,8 +114,8 @@ async function gatherFacts(r: NodeRunner, batch: readonly string[]): Promise<voi
               host: h,
               status: unreachable ? 'unreachable' : 'failed',
               durationMs: performance.now() - t0,
-              msg: rc.redactor.redact(msg),
-              result: { msg: rc.redactor.redact(msg) },
+              msg,
+              result: { msg },
             });
             return;
           }

@@ -2,7 +2,7 @@
  * Everything a run needs, loaded and validated before any host is contacted:
  * vault passwords, extra vars, the inventory, project modules and every
  * playbook (with roles and imports). Errors from all of them are reported
- * together.
+ * together; warnings (the inventory's, --limit's) go to `warn`.
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -20,7 +20,7 @@ import { ModuleParams } from '../validate/module-params.js';
 import { loadVaultSecrets, readYamlWithVault, ttyPromptReader, vaultedNumbers } from '../vault/index.js';
 import { parseExtraVars } from '../vars/extra-vars.js';
 import type { Vars } from '../vars/precedence.js';
-import type { PlaybookRunRequest } from '../run-playbooks.js';
+import type { PlaybookRunRequest } from './run-request.js';
 import type { InventoryView, TaskFileLoader } from './run-context.js';
 import type { RunIO } from './run-io.js';
 import { playKeywordVars, resolvePlayKeywords } from './play-keywords.js';
@@ -39,7 +39,7 @@ export interface PreparedRun {
   readonly playbookDir: string;
 }
 
-export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: Redactor): Promise<PreparedRun> {
+export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: Redactor, warn: (message: string) => void): Promise<PreparedRun> {
   if (req.junit !== undefined && !isDirectory(dirname(resolve(req.junit)))) {
     throw new OptionsError(`--junit ${req.junit}: the directory ${dirname(resolve(req.junit))} does not exist`);
   }
@@ -108,9 +108,9 @@ export async function prepareRun(req: PlaybookRunRequest, io: RunIO, redactor: R
     return attempt(() => resolvePlayKeywords(play, vars, templates)) ?? play;
   };
   const resolved: Playbook[] = inv ? loaded.map((pb) => ({ ...pb, plays: pb.plays.map(resolvePlay) })) : loaded;
-  if (inv && req.limit !== undefined) checkLimit(inv, req.limit, io);
+  if (inv && req.limit !== undefined) checkLimit(inv, req.limit, warn);
   if (inv && errors.length === 0) {
-    for (const w of inv.warnings) io.stderr.write(`[WARNING]: ${w}\n`);
+    for (const w of inv.warnings) warn(w);
     errors.push(...checkUndefinedVariables(resolved, inv, extraVars, (m) => registry.get(m)));
   }
   ValidationErrors.throwIfAny(errors);
@@ -163,7 +163,7 @@ function readExtraVarsFile(readYaml: (file: string) => unknown): (file: string) 
  * A malformed `--limit` is a bad option, reported before anything runs; a part that matches
  * nothing is a warning; a limit that leaves no host at all is an error (exit 1), as in ansible-playbook.
  */
-function checkLimit(inv: Inventory, limit: string, io: RunIO): void {
+function checkLimit(inv: Inventory, limit: string, warn: (message: string) => void): void {
   let matched: ReturnType<typeof matchHosts>;
   try {
     matched = matchHosts(inv, limit);
@@ -171,7 +171,7 @@ function checkLimit(inv: Inventory, limit: string, io: RunIO): void {
     if (!TsplayError.isInstance(e)) throw e;
     throw new OptionsError(`--limit '${limit}': ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}) });
   }
-  for (const w of matched.warnings) io.stderr.write(`[WARNING]: --limit: ${w}\n`);
+  for (const w of matched.warnings) warn(`--limit: ${w}`);
   if (matched.hosts.length === 0) {
     throw new NoHostsError(`--limit '${limit}' leaves no hosts to target`, { hint: 'tsplay inventory -i INVENTORY --graph lists the hosts and groups' });
   }

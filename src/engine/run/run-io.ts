@@ -1,4 +1,4 @@
-/** The streams and environment a run writes to; the CLI passes the process's, tests pass their own. */
+/** The streams and environment a run (or any other tsplay command) works with; the CLI passes the process's, tests pass their own. */
 export interface RunIO {
   readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };

@@ -67,9 +67,9 @@ export async function runTaskOnHost(rc: RunContext, ps: PlayScope, et: Effective
       status,
       ...(ignored ? { ignored } : {}),
       durationMs: performance.now() - started,
-      ...(outcome.msg !== undefined ? { msg: et.noLog ? CENSORED : rc.redactor.redact(outcome.msg) } : {}),
-      ...(outcome.diff && !et.noLog ? { diff: rc.redactor.redactValue(outcome.diff) } : {}),
-      result: publicResult(rc, et, outcome.result),
+      ...(outcome.msg !== undefined ? { msg: et.noLog ? CENSORED : outcome.msg } : {}),
+      ...(outcome.diff && !et.noLog ? { diff: outcome.diff } : {}),
+      result: publicResult(et, outcome.result),
       ...(et.delegateTo ? { delegatedTo: String(et.delegateTo) } : {}),
       ...(outcome.itemsReported ? { loopSummary: true } : {}),
     });
@@ -133,10 +133,10 @@ async function runLoop(rc: RunContext, ps: PlayScope, et: EffectiveTask, host: s
       status: o.kind,
       ...(o.kind === 'failed' && et.ignoreErrors ? { ignored: true } : {}),
       durationMs: performance.now() - started,
-      item: et.noLog ? '(censored due to no_log)' : rc.redactor.redact(label),
-      ...(o.msg !== undefined ? { msg: et.noLog ? CENSORED : rc.redactor.redact(o.msg) } : {}),
-      ...(o.diff && !et.noLog ? { diff: rc.redactor.redactValue(o.diff) } : {}),
-      result: publicResult(rc, et, o.result),
+      item: et.noLog ? '(censored due to no_log)' : label,
+      ...(o.msg !== undefined ? { msg: et.noLog ? CENSORED : o.msg } : {}),
+      ...(o.diff && !et.noLog ? { diff: o.diff } : {}),
+      result: publicResult(et, o.result),
     });
     if (unreachable) break;
     if (task.loopControl?.pause) await sleep(task.loopControl.pause * 1000, rc.signal);
@@ -233,9 +233,10 @@ function count(
   }
 }
 
-function publicResult(rc: RunContext, et: EffectiveTask, result: Vars): Vars {
+/** What the sinks are shown of a result: all of it (redacted on the way, see redacting-sink.ts), or nothing under no_log. */
+function publicResult(et: EffectiveTask, result: Vars): Vars {
   if (et.noLog) return { censored: CENSORED, changed: result.changed ?? false };
-  return rc.redactor.redactValue(result);
+  return result;
 }
 
 function itemLabel(item: unknown): string {

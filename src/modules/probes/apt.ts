@@ -3,7 +3,8 @@ import { defineProbe, ModuleFailure, quote } from '../../engine/module.js';
 import { cacheAgeCommand, parseCacheAge } from '../support/apt-commands.js';
 import { DPKG_QUERY_FORMAT, parseAptPolicy, parseDpkgQuery, parseSimulatedRemovals } from '../support/apt-packages.js';
 import { parseHolds } from '../support/apt-pin-file.js';
-import { probeFailure, stdoutOf } from './failure.js';
+import { commandFailure } from '../support/host-commands.js';
+import { stdoutOf } from './failure.js';
 
 const words = (names: readonly string[]): string => names.map(quote).join(' ');
 
@@ -12,7 +13,7 @@ export const dpkgPackages = defineProbe({
   name: 'dpkg.packages',
   command: (names: readonly string[]) => `dpkg-query -W -f=${quote(DPKG_QUERY_FORMAT)} ${words(names)}`,
   parse: (r) => {
-    if (r.exitCode > 1) throw probeFailure('dpkg-query', r);
+    if (r.exitCode > 1) throw commandFailure('dpkg-query', r);
     return parseDpkgQuery(r.stdout);
   },
 });

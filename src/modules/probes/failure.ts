@@ -1,12 +1,9 @@
-/** How a probe whose command failed fails the task: what was read, and the command's own words. */
-import { ModuleFailure, type CommandResult } from '../../engine/module.js';
-
-export function probeFailure(what: string, r: CommandResult, result: Record<string, unknown> = {}): ModuleFailure {
-  return new ModuleFailure(`${what} failed: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`}`, { rc: r.exitCode, ...result });
-}
+/** How a probe whose command failed fails the task: what was read, and the command's own words (commandFailure). */
+import type { CommandResult } from '../../engine/module.js';
+import { commandFailure } from '../support/host-commands.js';
 
 /** The result's stdout when the command succeeded; a failure naming `what` otherwise. */
 export function stdoutOf(what: string, r: CommandResult): string {
-  if (r.exitCode !== 0) throw probeFailure(what, r);
+  if (r.exitCode !== 0) throw commandFailure(what, r);
   return r.stdout;
 }

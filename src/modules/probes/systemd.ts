@@ -1,14 +1,15 @@
 /** Probes of systemd: unit properties, a unit's last result and log lines, unit names for paths. */
 import { defineProbe, sh } from '../../engine/module.js';
 import { parseShow, type UnitStatus } from '../support/systemd-unit.js';
-import { probeFailure, stdoutOf } from './failure.js';
+import { commandFailure } from '../support/host-commands.js';
+import { stdoutOf } from './failure.js';
 
 /** `systemctl show UNIT -p P1,P2,...` as a property map. */
 export const unitProperties = defineProbe({
   name: 'systemd.unit-properties',
   command: (a: { readonly unit: string; readonly properties: readonly string[] }) => sh`systemctl show ${a.unit} --no-pager -p ${a.properties.join(',')}`,
   parse: (r, a): UnitStatus => {
-    if (r.exitCode !== 0) throw probeFailure(`systemctl show ${a.unit}`, r, { name: a.unit });
+    if (r.exitCode !== 0) throw commandFailure(`systemctl show ${a.unit}`, r, { result: { name: a.unit } });
     return parseShow(r.stdout);
   },
 });

@@ -1,9 +1,34 @@
 /** Running a changing command on the host, failing the task with a clear message when it exits non-zero. */
 import { ModuleFailure, type ApplyContext, type CommandResult } from '../../engine/module.js';
 
-export async function runOrFail(ctx: ApplyContext, command: string, what: string): Promise<CommandResult> {
+export interface CommandFailureOptions {
+  /** what the message says before the command's own words; default `${what} failed` */
+  readonly message?: string;
+  /** only the last lines of those words (apt's are long); default all of them */
+  readonly lastLines?: number;
+  /** the failure's result also holds the command's stdout and stderr */
+  readonly withOutput?: boolean;
+  /** more fields of the failure's result, after `rc` (`changed: true` when part of the work was done) */
+  readonly result?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The failure of a command that exited non-zero: `${what} failed: ` and the command's own words
+ * (its stderr, else its stdout, else `exit N`); the result holds `rc`.
+ */
+export function commandFailure(what: string, r: CommandResult, opts: CommandFailureOptions = {}): ModuleFailure {
+  const words = r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`;
+  const shown = opts.lastLines === undefined ? words : words.split('\n').slice(-opts.lastLines).join('\n');
+  return new ModuleFailure(`${opts.message ?? `${what} failed`}: ${shown}`, {
+    rc: r.exitCode,
+    ...(opts.withOutput ? { stdout: r.stdout, stderr: r.stderr } : {}),
+    ...opts.result,
+  });
+}
+
+export async function runOrFail(ctx: ApplyContext, command: string, what: string, opts: CommandFailureOptions = {}): Promise<CommandResult> {
   const r = await ctx.run(command);
-  if (r.exitCode !== 0) throw new ModuleFailure(`${what} failed: ${r.stderr.trim() || r.stdout.trim() || `exit ${r.exitCode}`}`, { rc: r.exitCode });
+  if (r.exitCode !== 0) throw commandFailure(what, r, opts);
   return r;
 }
 

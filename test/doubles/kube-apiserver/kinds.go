@@ -170,6 +170,8 @@ func addToScheme(s *runtime.Scheme) error {
 	}
 	// pods/eviction
 	s.AddKnownTypes(schema.GroupVersion{Group: policyGV.Group, Version: runtime.APIVersionInternal}, &policyv1.Eviction{})
+	// pods/binding
+	s.AddKnownTypes(schema.GroupVersion{Group: coreGV.Group, Version: runtime.APIVersionInternal}, &corev1.Binding{})
 	addDefaults(s)
 	return nil
 }

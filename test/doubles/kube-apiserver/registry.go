@@ -4,7 +4,7 @@ package main
 // Store (the same etcd3 store, watch cache, dry run, preconditions and field
 // management the real kube-apiserver uses), one per kind of kinds.go, with
 // the strategies of strategy.go; /status subresources share the store with
-// a status strategy; pods/eviction is eviction.go.
+// a status strategy; pods/eviction is eviction.go, pods/binding binding.go.
 
 import (
 	"context"
@@ -115,6 +115,7 @@ func installBuiltins(s *genericapiserver.GenericAPIServer, getter generic.RESTOp
 	infos[""].VersionedResourcesStorageMap["v1"]["pods/eviction"] = &evictionREST{
 		pods: stores["pods"], pdbs: stores["poddisruptionbudgets"], pdbStatus: statuses["poddisruptionbudgets"],
 	}
+	infos[""].VersionedResourcesStorageMap["v1"]["pods/binding"] = &bindingREST{pods: stores["pods"]}
 	if err := s.InstallLegacyAPIGroup(genericapiserver.DefaultLegacyAPIPrefix, infos[""]); err != nil {
 		return fmt.Errorf("core/v1: %w", err)
 	}

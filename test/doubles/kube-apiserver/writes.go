@@ -3,10 +3,13 @@ package main
 // Counts the write requests clients send (POST, PUT, PATCH, DELETE under
 // /api and /apis), dry-run ones apart, so tests can assert that nothing was
 // written. The server's own loopback requests (its controllers writing CRD
-// status) are not counted. GET /debug/write-count answers without
+// status) are not counted, nor are those of the test controller
+// (test/doubles/kube-controller, User-Agent "tsplay-kube-controller/..."),
+// which stands in for the cluster's own components: they are only counted
+// in "controllerWrites". GET /debug/write-count answers without
 // authentication:
 //
-//	{"writes":3,"dryRun":1,"requests":[{"method":"PATCH","path":"/apis/apps/v1/...","dryRun":false,"status":200,"fieldManager":"kubectl"}]}
+//	{"writes":3,"dryRun":1,"controllerWrites":0,"requests":[{"method":"PATCH","path":"/apis/apps/v1/...","dryRun":false,"status":200,"fieldManager":"kubectl"}]}
 //
 // Each counted request is also logged on stderr ("write: PATCH /apis/... 200").
 
@@ -20,6 +23,9 @@ import (
 
 	"k8s.io/apiserver/pkg/endpoints/responsewriter"
 )
+
+// controllerUserAgent starts the User-Agent of test/doubles/kube-controller.
+const controllerUserAgent = "tsplay-kube-controller/"
 
 type writeRecord struct {
 	Method       string `json:"method"`
@@ -35,6 +41,7 @@ type writeCounter struct {
 	mu           sync.Mutex
 	writes       int
 	dryRun       int
+	controller   int
 	records      []writeRecord
 }
 
@@ -77,6 +84,13 @@ func (c *writeCounter) wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, req)
 			return
 		}
+		if strings.HasPrefix(req.UserAgent(), controllerUserAgent) {
+			next.ServeHTTP(w, req)
+			c.mu.Lock()
+			c.controller++
+			c.mu.Unlock()
+			return
+		}
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(responsewriter.WrapForHTTP1Or2(rec), req)
 		q := req.URL.Query()
@@ -103,7 +117,7 @@ func (c *writeCounter) serve(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	c.mu.Lock()
-	body, _ := json.Marshal(map[string]interface{}{"writes": c.writes, "dryRun": c.dryRun, "requests": append([]writeRecord{}, c.records...)})
+	body, _ := json.Marshal(map[string]interface{}{"writes": c.writes, "dryRun": c.dryRun, "controllerWrites": c.controller, "requests": append([]writeRecord{}, c.records...)})
 	c.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")
 	_, _ = w.Write(body)

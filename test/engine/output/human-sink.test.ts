@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { HumanSink, type HumanSinkOptions } from '../../../src/engine/output/human-sink.js';
 import type { Spinner, SpinnerFactory } from '../../../src/engine/output/spinner.js';
 import type { RunEvent } from '../../../src/engine/run/events.js';
+import { RedactingSink } from '../../../src/engine/run/redacting-sink.js';
 import { Redactor } from '../../../src/engine/secret.js';
 import { Capture, ESC, playWithTask, result, stats, task } from './fixtures.js';
 
-function run(events: readonly RunEvent[], opts: HumanSinkOptions = {}, out = new Capture()): Capture {
-  const sink = new HumanSink(out, { env: {}, ...opts });
+/** The events through a HumanSink; with a redactor, through the run's RedactingSink first. */
+function run(events: readonly RunEvent[], opts: HumanSinkOptions = {}, out = new Capture(), redactor?: Redactor): Capture {
+  const human = new HumanSink(out, { env: {}, ...opts });
+  const sink = redactor ? new RedactingSink(human, redactor) : human;
   for (const e of events) sink.emit(e);
   return out;
 }
@@ -126,6 +129,25 @@ describe('HumanSink warnings', () => {
     { event: { type: 'warning', message: 'slow', host: 'db1' } as RunEvent, expected: '[WARNING]: [db1]: slow' },
   ])('$expected', ({ event, expected }) => {
     expect(run([event]).lines[0]).toBe(expected);
+  });
+
+  it('warnings found while loading go to the stderr target, uncoloured; the others stay with the output', () => {
+    const err = new Capture();
+    const out = run(
+      [
+        { type: 'warning', message: 'Found both group and host with same name: web1', origin: 'inventory' },
+        { type: 'warning', message: 'service is masked', host: 'web1' },
+      ],
+      { color: true, stderr: err },
+    );
+    expect(err.text).toBe('[WARNING]: Found both group and host with same name: web1\n');
+    expect(out.text).toBe(`${ESC}35m[WARNING]: [web1]: service is masked${ESC}39m\n`);
+  });
+
+  it('without a stderr target, warnings found while loading are printed with the rest', () => {
+    expect(run([{ type: 'warning', message: 'Found both group and host with same name: web1', origin: 'inventory' }]).text).toBe(
+      '[WARNING]: Found both group and host with same name: web1\n',
+    );
   });
 });
 
@@ -307,11 +329,11 @@ describe('HumanSink diffs', () => {
     expect(out.text).toContain(`${ESC}36m@@ -1,1 +1,1 @@${ESC}39m`);
   });
 
-  it('redacts diff and status lines with the redactor option', () => {
+  it('redacts diff and status lines behind the RedactingSink', () => {
     const redactor = new Redactor();
     redactor.add('hunter22');
     const diff = { label: '/etc/app.conf', before: 'password=old\n', after: 'password=hunter22\n' };
-    const out = run(playWithTask(t, ['web1'], [result(t, 'web1', 'failed', { msg: 'bad hunter22', diff: [diff] })]), { diff: true, redactor });
+    const out = run(playWithTask(t, ['web1'], [result(t, 'web1', 'failed', { msg: 'bad hunter22', diff: [diff] })]), { diff: true }, new Capture(), redactor);
     expect(out.text).not.toContain('hunter22');
     expect(out.text).toContain('+password=********');
     expect(out.text).toContain('FAILED! => bad ********');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsonSink } from '../../../src/engine/output/json-sink.js';
 import type { RunEvent } from '../../../src/engine/run/events.js';
+import { RedactingSink } from '../../../src/engine/run/redacting-sink.js';
 import { Redactor } from '../../../src/engine/secret.js';
 import { playWithTask, result, stats, task } from './fixtures.js';
 
@@ -8,7 +9,8 @@ const clock = (): Date => new Date('2025-01-02T03:04:05.678Z');
 
 function jsonLines(events: readonly RunEvent[], redactor?: Redactor): { raw: string; records: Record<string, unknown>[] } {
   let raw = '';
-  const sink = new JsonSink((t) => (raw += t), { now: clock, redactor });
+  const json = new JsonSink((t) => (raw += t), { now: clock });
+  const sink = redactor ? new RedactingSink(json, redactor) : json;
   for (const e of events) sink.emit(e);
   const lines = raw.split('\n');
   expect(lines.pop()).toBe('');
@@ -95,7 +97,7 @@ describe('JsonSink', () => {
     for (const r of records) for (const k of Object.keys(r)) expect(k).toMatch(/^[a-z]+(_[a-z]+)*$/);
   });
 
-  it('redacts again with the redactor option', () => {
+  it('redacts behind the RedactingSink', () => {
     const redactor = new Redactor();
     redactor.add('topsecret');
     const { raw } = jsonLines([result(t, 'a', 'failed', { msg: 'topsecret leaked', result: { nested: ['topsecret'] } })], redactor);

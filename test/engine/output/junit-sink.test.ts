@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { JunitSink } from '../../../src/engine/output/junit-sink.js';
 import { escapeXmlAttr, escapeXmlText } from '../../../src/engine/output/xml-escape.js';
 import type { RunEvent } from '../../../src/engine/run/events.js';
+import { RedactingSink } from '../../../src/engine/run/redacting-sink.js';
 import { Redactor } from '../../../src/engine/secret.js';
 import { result, task } from './fixtures.js';
 import { parseXml, type XmlElement } from './mini-xml.js';
 
 async function junit(events: readonly RunEvent[], redactor?: Redactor): Promise<{ file: string; xml: string; root: XmlElement }> {
   const written: { file: string; xml: string }[] = [];
-  const sink = new JunitSink({ file: 'out/junit.xml', writeFile: async (file, xml) => void written.push({ file, xml }), redactor });
+  const junit = new JunitSink({ file: 'out/junit.xml', writeFile: async (file, xml) => void written.push({ file, xml }) });
+  const sink = redactor ? new RedactingSink(junit, redactor) : junit;
   for (const e of events) sink.emit(e);
   await sink.close();
   expect(written).toHaveLength(1);
@@ -108,7 +110,7 @@ describe('JunitSink', () => {
     expect(JSON.parse(kase.children[0]?.text ?? '')).toEqual({ msg: input, stdout: input });
   });
 
-  it('redacts with the redactor before escaping', async () => {
+  it('redacts behind the RedactingSink, before escaping', async () => {
     const redactor = new Redactor();
     redactor.add('s3<cr&t');
     const { xml } = await junit([result(install, 'web1', 'failed', { msg: 'pw is s3<cr&t' })], redactor);

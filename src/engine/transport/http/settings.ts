@@ -21,6 +21,7 @@
 import { connectionVar } from '../../inventory/connection.js';
 import { ConnectionVarError } from '../../inventory/errors.js';
 import { Secret } from '../../secret.js';
+import { boolValue, firstSet, numberValue, stringValue, type SetVar } from '../connection-vars-parse.js';
 import type { ConnectionSettings } from '../transport.js';
 
 export const HTTP_VARS = {
@@ -64,37 +65,18 @@ export const HTTP_DEFAULTS = { timeoutS: 30, retries: 5, retryDelayS: 0.5, retry
 type Vars = Readonly<Record<string, unknown>>;
 type Setting = keyof typeof HTTP_VARS;
 
-function raw(vars: Vars, setting: Setting): { name: string; value: unknown } | undefined {
-  for (const name of HTTP_VARS[setting]) {
-    const value = vars[name];
-    if (value !== undefined && value !== null) return { name, value };
-  }
-  return undefined;
-}
-
-function plain(host: string, name: string, value: unknown): string {
-  if (value instanceof Secret) return value.reveal();
-  if (typeof value === 'string' || typeof value === 'number') return String(value);
-  throw new ConnectionVarError(host, `${name} must be a string`);
+function raw(vars: Vars, setting: Setting): SetVar | undefined {
+  return firstSet(vars, HTTP_VARS[setting]);
 }
 
 function bool(host: string, vars: Vars, setting: Setting, dflt: boolean): boolean {
   const v = raw(vars, setting);
-  if (!v) return dflt;
-  if (typeof v.value === 'boolean') return v.value;
-  if (typeof v.value === 'string' && /^(true|yes|on|1)$/i.test(v.value)) return true;
-  if (typeof v.value === 'string' && /^(false|no|off|0)$/i.test(v.value)) return false;
-  throw new ConnectionVarError(host, `${v.name} must be true or false, found ${JSON.stringify(v.value)}`);
+  return v ? boolValue(host, v) : dflt;
 }
 
 function num(host: string, vars: Vars, setting: Setting, dflt: number, opts: { min: number; integer?: boolean }): number {
   const v = raw(vars, setting);
-  if (!v) return dflt;
-  const n = typeof v.value === 'number' ? v.value : typeof v.value === 'string' && v.value.trim() !== '' ? Number(v.value) : NaN;
-  if (!Number.isFinite(n) || n < opts.min || (opts.integer && !Number.isInteger(n))) {
-    throw new ConnectionVarError(host, `${v.name} must be ${opts.integer ? 'an integer' : 'a number'} >= ${opts.min}, found ${JSON.stringify(v.value)}`);
-  }
-  return n;
+  return v ? numberValue(host, v, opts) : dflt;
 }
 
 function asSecret(host: string, name: string, v: unknown): Secret | undefined {
@@ -111,7 +93,7 @@ function baseUrl(host: string, vars: Vars): URL {
       hint: 'set tsplay_http_url to the API base URL, e.g. https://nsx.example:443',
     });
   }
-  const text = plain(host, v.name, v.value);
+  const text = stringValue(host, v);
   let url: URL;
   try {
     url = new URL(text);
@@ -133,11 +115,11 @@ export function httpSettings(s: ConnectionSettings): HttpSettings {
   const { host, vars } = s;
   const url = baseUrl(host, vars);
   const userRaw = raw(vars, 'user');
-  const user = userRaw ? plain(host, userRaw.name, userRaw.value) : s.user;
+  const user = userRaw ? stringValue(host, userRaw) : s.user;
   const passRaw = raw(vars, 'password');
   const password = passRaw ? asSecret(host, passRaw.name, passRaw.value) : asSecret(host, 'tsplay_password', connectionVar(vars, 'password'));
   const authRaw = raw(vars, 'auth');
-  const authText = authRaw ? plain(host, authRaw.name, authRaw.value) : user !== undefined ? 'basic' : 'none';
+  const authText = authRaw ? stringValue(host, authRaw) : user !== undefined ? 'basic' : 'none';
   if (!(HTTP_AUTH_KINDS as readonly string[]).includes(authText)) {
     throw new ConnectionVarError(host, `tsplay_http_auth must be one of ${HTTP_AUTH_KINDS.join(', ')}, found ${JSON.stringify(authText)}`);
   }
@@ -148,7 +130,7 @@ export function httpSettings(s: ConnectionSettings): HttpSettings {
     });
   }
   const caRaw = raw(vars, 'caFile');
-  const caFile = caRaw ? plain(host, caRaw.name, caRaw.value) : undefined;
+  const caFile = caRaw ? stringValue(host, caRaw) : undefined;
   const retryDelayS = num(host, vars, 'retryDelay', HTTP_DEFAULTS.retryDelayS, { min: 0 });
   const retryMaxDelayS = num(host, vars, 'retryMaxDelay', Math.max(HTTP_DEFAULTS.retryMaxDelayS, retryDelayS), { min: retryDelayS });
   return {

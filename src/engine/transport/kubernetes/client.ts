@@ -11,6 +11,7 @@
  * A server that cannot be reached makes the host unreachable.
  */
 import { Agent, request as httpsRequest } from 'node:https';
+import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import { UnreachableError } from '../../errors.js';
 import { backoffMs, retryAfterMs, retryableNetworkError, retryableStatus, sleep as realSleep } from '../http/retry.js';
 import type {
@@ -85,8 +86,11 @@ export class KubeRestClient implements KubeClient {
       ...(o.access.cert !== undefined ? { cert: o.access.cert } : {}),
       ...(o.access.key !== undefined ? { key: o.access.key } : {}),
       rejectUnauthorized: o.access.rejectUnauthorized,
-      // a kubeconfig fetched from a control plane names the VIP; the certificate is for that name
-      ...(o.server && o.server.hostname !== o.access.server.hostname ? { servername: o.access.server.hostname } : {}),
+      // a kubeconfig fetched from a control plane names the VIP: through another address, the
+      // certificate must still be the one for the kubeconfig's server (an IP or a name)
+      ...(o.server && o.server.hostname !== o.access.server.hostname
+        ? { checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(o.access.server.hostname.replace(/^\[|\]$/g, ''), cert) }
+        : {}),
     });
     this.#discovery = new Discovery(async (path) => {
       const r = await this.request({ method: 'GET', path, accept: [404] });

@@ -6,10 +6,11 @@
  * same directory, and renamed over the original.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { checkHostKey, knownHostName, knownKeyTypes, parseKnownHosts, type HostKeyStatus, type KnownHostEntry } from './known-hosts.js';
 import type { HostKeyInfo } from './host-key.js';
+import { readOrEmpty } from './read-or-empty.js';
 
 export interface HostKeyPolicy {
   /** files read, in order (the user's file, then the system-wide one) */
@@ -55,15 +56,6 @@ async function appendAtomically(file: string, name: string, key: HostKeyInfo): P
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });
-    throw e;
-  }
-}
-
-async function readOrEmpty(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw e;
   }
 }

@@ -5,7 +5,6 @@
  * with the host's address (tsplay_host, or the inventory name), as `ssh
  * ADDRESS` would, and its HostName replaces that address.
  */
-import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { connectionVar } from '../../inventory/connection.js';
@@ -15,6 +14,7 @@ import type { AuthSources, KeyFileSource } from './auth.js';
 import type { SshEndpoint } from './errors.js';
 import { JumpSpecError, parseJumpSpec } from './jump-spec.js';
 import type { HostKeyPolicy } from './known-hosts-store.js';
+import { readOrEmpty } from './read-or-empty.js';
 import { expandTokens, lookupSshConfig, parseSshConfig, type SshConfigBlock, type SshHostConfig } from './ssh-config.js';
 import { boolVar, numberVar, revealString, stringVar } from './vars.js';
 
@@ -129,15 +129,6 @@ function hop(
 
 function tokens(h: SshEndpoint, env: SshEnvironment): { host: string; port: number; remoteUser: string; localUser: string; home: string } {
   return { host: h.address, port: h.port, remoteUser: h.user, localUser: env.localUser, home: env.home };
-}
-
-async function readOrEmpty(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw e;
-  }
 }
 
 export type { SshConfigBlock };
