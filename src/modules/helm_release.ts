@@ -176,7 +176,7 @@ interface ReleaseOut {
 function parseRelease(stdout: string): ReleaseOut | null {
   try {
     const v = JSON.parse(stdout.trim().split('\n').filter((l) => l.startsWith('{')).at(-1) ?? '') as unknown;
-    return v !== null && typeof v === 'object' ? (v as ReleaseOut) : null;
+    return v !== null && typeof v === 'object' ? v : null;
   } catch {
     return null;
   }

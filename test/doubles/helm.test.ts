@@ -101,7 +101,7 @@ describe.skipIf(!ready)('stand-in helm', () => {
     expect(status).toMatchObject({ name: 'lb', version: 1, info: { status: 'deployed' } });
     expect(status.manifest).toContain('kind: DaemonSet');
     const history = await json<Record<string, unknown>[]>(['history', 'lb', '-o', 'json', '-n', 'metallb-system']);
-    expect(history).toEqual([{ revision: 1, updated: expect.any(String), status: 'deployed', chart: 'metallb-0.16.1', app_version: 'v0.16.1', description: 'Install complete' }]);
+    expect(history).toEqual([{ revision: 1, updated: expect.any(String) as unknown, status: 'deployed', chart: 'metallb-0.16.1', app_version: 'v0.16.1', description: 'Install complete' }]);
   });
 
   it('a release that does not exist: Error: release: not found, exit 1', async () => {

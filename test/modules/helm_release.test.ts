@@ -63,7 +63,7 @@ describe('helm_release charts and helm output', () => {
     [['metallb/metallb', undefined, undefined], { kind: 'repo', name: 'metallb', version: undefined, ref: 'metallb/metallb' }],
     [['oci://quay.io/cilium/charts/cilium:1.19.1', undefined, undefined], { kind: 'oci', name: 'cilium', version: '1.19.1', ref: 'oci://quay.io/cilium/charts/cilium' }],
     [['oci://quay.io/cilium/charts/cilium', undefined, '1.19.0'], { kind: 'oci', name: 'cilium', version: '1.19.0', ref: 'oci://quay.io/cilium/charts/cilium' }],
-  ] as const)('%j', (args, want) => expect(remoteChart(...args)).toEqual(want));
+  ] as const)('%j', (args, want) => expect(remoteChart(args[0], args[1], args[2])).toEqual(want));
 
   it('refuses a bare name with no repository', () => expect(() => remoteChart('metallb', undefined, undefined)).toThrow(/names no chart helm can find/));
   it('reads a local chart', () => expect(localChart('/srv/c', { name: 'c', version: '0.2.0' })).toEqual({ kind: 'local', name: 'c', version: '0.2.0', ref: '/srv/c' }));

@@ -149,7 +149,7 @@ export function createHostContext(o: HostContextOptions): HostContext {
     controller: o.controller,
     render: o.render,
     holds: o.holds,
-    isSecret: (v) => Secret.isSecret(v) || ((typeof v === 'string' || typeof v === 'number') && (o.secretText?.(String(v)) ?? false)),
+    isSecret: (v) => Secret.isSecret(v) || (typeof v === 'string' ? (o.secretText?.(v) ?? false) : typeof v === 'number' && (o.secretText?.(v.toString()) ?? false)),
     warn: o.warn,
     debug: o.debug,
     http: async () => readerOf(await httpClient(o)),

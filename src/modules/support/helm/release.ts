@@ -39,7 +39,10 @@ export function parseListed(stdout: string, release: string): ListedRelease | nu
   if (!Array.isArray(list)) return null;
   const found = (list as Record<string, unknown>[]).find((e) => e.name === release);
   if (!found) return null;
-  const s = (k: string): string => (typeof found[k] === 'string' ? (found[k] as string) : String(found[k] ?? ''));
+  const s = (k: string): string => {
+    const v = found[k];
+    return typeof v === 'string' ? v : typeof v === 'number' ? v.toString() : '';
+  };
   return { name: s('name'), namespace: s('namespace'), revision: Number(found.revision), updated: s('updated'), status: s('status'), chart: s('chart'), app_version: s('app_version') };
 }
 
