@@ -271,6 +271,14 @@ describe.skipIf(!ready)('helm_release on a lab host', () => {
     await expect(run({ name: 'app', chart_ref: '/srv/charts/none' })).rejects.toThrow(/no chart directory there/);
   });
 
+  it('helm not on the host: a failure naming it, or under --check after a predicted change, a predicted install with a warning', async () => {
+    const params = { ...METALLB, name: 'later', helm_binary: 'helm-not-installed' };
+    await expect(run(params, { check: true })).rejects.toThrow(`helm-not-installed is not installed on ${host.name} (or not on its PATH)`);
+    const predicted = await runModuleOn(conn, helmRelease, params, { check: true, earlierChangesPredicted: true });
+    expect(predicted.changed).toBe(true);
+    expect(predicted.warnings[0]).toMatch(/not on .* yet; assuming an earlier task installs it/);
+  });
+
   it('uninstalls: predicted, done, then nothing to do', async () => {
     const params = { name: 'lb', namespace: 'metallb-system', state: 'absent' };
     const check = await run(params, { check: true });
