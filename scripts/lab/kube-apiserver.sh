@@ -19,13 +19,17 @@
 #      scheduler, kubelet and MetalLB stand-ins the server lacks), built the
 #      same way in the same root with the same Go build cache, to
 #      $TSPLAY_KAPI_DIR/kube-controller-<hash of its Go sources, its build
-#      step and the root's package versions>.
+#      step and the root's package versions>;
+#   4. the stand-in helm CLI (test/doubles/helm: Helm's release storage and
+#      JSON over client-go), built the same way in the same root with the same
+#      Go build cache, to $TSPLAY_KAPI_DIR/helm-standin-<hash of its Go
+#      sources, its build step and the root's package versions>.
 #
 # Each step is skipped when its result exists; results are made under a
 # temporary name and renamed; a failed step prints the tail of its log.
 #
 # Usage: scripts/lab/kube-apiserver.sh            set up (as root; scripts/lab/setup.sh runs it)
-#        scripts/lab/kube-apiserver.sh --paths    print root=…, bin=… and controller=… (no side effects)
+#        scripts/lab/kube-apiserver.sh --paths    print root=…, bin=…, controller=… and helm=… (no side effects)
 #
 # Environment: TSPLAY_LAB_MIRROR (default http://deb.debian.org/debian),
 #              TSPLAY_KAPI_DIR (default /var/cache/tsplay-lab).
@@ -34,6 +38,7 @@ set -euo pipefail
 LAB_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SRC="$(cd "$LAB_DIR/../../test/doubles/kube-apiserver" && pwd)"
 CTRL_SRC="$(cd "$LAB_DIR/../../test/doubles/kube-controller" && pwd)"
+HELM_SRC="$(cd "$LAB_DIR/../../test/doubles/helm" && pwd)"
 MIRROR="${TSPLAY_LAB_MIRROR:-http://deb.debian.org/debian}"
 CACHE="${TSPLAY_KAPI_DIR:-/var/cache/tsplay-lab}"
 GOCACHE_DIR="$CACHE/kube-apiserver-go-build"
@@ -73,6 +78,16 @@ controller_path() {
   printf '%s/kube-controller-%s\n' "$CACHE" "$({
     (cd "$CTRL_SRC" && find . -maxdepth 1 -name '*.go' | LC_ALL=C sort | while IFS= read -r f; do printf '%s\n' "$f"; cat "$f"; done)
     declare -f build_controller
+    cat "$root/.tsplay-versions" 2>/dev/null || true
+  } | sha256sum | cut -c1-12)"
+}
+
+helm_path() {
+  local root
+  root="$(root_path)"
+  printf '%s/helm-standin-%s\n' "$CACHE" "$({
+    (cd "$HELM_SRC" && find . -maxdepth 1 -name '*.go' | LC_ALL=C sort | while IFS= read -r f; do printf '%s\n' "$f"; cat "$f"; done)
+    declare -f build_helm
     cat "$root/.tsplay-versions" 2>/dev/null || true
   } | sha256sum | cut -c1-12)"
 }
@@ -192,8 +207,33 @@ build_controller() {
   log "built $bin in $((SECONDS - t0))s"
 }
 
+# The stand-in helm: client-go only, a few seconds once the server has filled
+# the Go build cache. The three newest binaries are kept.
+build_helm() {
+  local root bin t0=$SECONDS buildlog
+  root="$(root_path)"
+  bin="$(helm_path)"
+  if [[ -x "$bin" ]]; then log "reusing $bin"; return; fi
+  buildlog="$CACHE/helm-standin-build.log"
+  rm -rf "$root/build/helm-standin"
+  mkdir -p "$root/build/helm-standin"
+  cp "$HELM_SRC"/*.go "$root/build/helm-standin/"
+  log "building the stand-in helm in $root"
+  in_root "$root" /bin/sh -c '
+    set -e
+    export GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE=/var/cache/go-build CGO_ENABLED=0
+    cd /build/helm-standin
+    go build -ldflags "-s -w" -o /build/helm-standin.bin .
+  ' >"$buildlog" 2>&1 || { tail -n 40 "$buildlog" >&2; die "building the stand-in helm failed (log: $buildlog)"; }
+  mv -f "$root/build/helm-standin.bin" "$bin.tmp"
+  mv -f "$bin.tmp" "$bin"
+  rm -f "$buildlog"
+  keep_newest 3 'helm-standin-*'
+  log "built $bin in $((SECONDS - t0))s"
+}
+
 if [[ "${1:-}" == "--paths" ]]; then
-  printf 'root=%s\nbin=%s\ncontroller=%s\n' "$(root_path)" "$(bin_path)" "$(controller_path)"
+  printf 'root=%s\nbin=%s\ncontroller=%s\nhelm=%s\n' "$(root_path)" "$(bin_path)" "$(controller_path)" "$(helm_path)"
   exit 0
 fi
 
@@ -205,4 +245,5 @@ flock -w "${TSPLAY_LAB_LOCK_WAIT:-1800}" 8 || die "another set-up holds /var/loc
 sid_root
 build_server
 build_controller
-log "test kube-apiserver ready: $(bin_path), controller $(controller_path) (root $(root_path))"
+build_helm
+log "test kube-apiserver ready: $(bin_path), controller $(controller_path), stand-in helm $(helm_path) (root $(root_path))"

@@ -185,6 +185,12 @@ export interface HostContext {
    * module declares in `conditionParams`, which the engine parses before the run.
    */
   holds(condition: string | boolean): boolean;
+  /**
+   * Is this value a secret of the run: a `Secret`, or text (or a number) that came from vault or
+   * a `no_log` task? Output masks such values wherever they appear; a module that shows values
+   * it read from the host in their place (the values a release had before) masks those itself.
+   */
+  isSecret(value: unknown): boolean;
   warn(message: string): void;
   /** Shown at -vvv. */
   debug(message: string): void;

@@ -50,6 +50,11 @@ export class Redactor {
     walkSecrets(value, (s) => this.add(s));
   }
 
+  /** Is this exact text a registered secret (a vault value, a no_log argument, or one of their long lines)? */
+  has(text: string): boolean {
+    return this.#values.has(text);
+  }
+
   get size(): number {
     return this.#values.size;
   }

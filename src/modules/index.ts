@@ -17,6 +17,7 @@ import fail from './fail.js';
 import fetch from './fetch.js';
 import file from './file.js';
 import govc_clone from './govc_clone.js';
+import helm_release from './helm_release.js';
 import hosts_entries from './hosts_entries.js';
 import k8s from './k8s.js';
 import k8s_drain from './k8s_drain.js';
@@ -52,6 +53,7 @@ export type BuiltinModule =
   | 'fetch'
   | 'file'
   | 'govc_clone'
+  | 'helm_release'
   | 'hosts_entries'
   | 'k8s'
   | 'k8s_drain'
@@ -86,6 +88,7 @@ export const builtinModules: Readonly<Record<BuiltinModule, AnyModule>> = {
   fetch,
   file,
   govc_clone,
+  helm_release,
   hosts_entries,
   k8s,
   k8s_drain,

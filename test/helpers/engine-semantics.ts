@@ -25,7 +25,15 @@ export async function runModuleOn<P extends TSchema, S>(
   mod: ModuleDefinition<P, S>,
   params: Record<string, unknown>,
   /** beforeApply runs between check and apply, so a test can change the host (or the API behind it) after the module read it */
-  opts: { check?: boolean; diff?: boolean; vars?: Record<string, unknown>; beforeApply?: () => unknown; earlierChangesPredicted?: boolean } = {},
+  opts: {
+    check?: boolean;
+    diff?: boolean;
+    vars?: Record<string, unknown>;
+    beforeApply?: () => unknown;
+    earlierChangesPredicted?: boolean;
+    /** texts the run holds as secrets (as vault values are), for `ctx.isSecret` */
+    secrets?: readonly string[];
+  } = {},
 ): Promise<ConnRunOutcome<S>> {
   const valid: Static<P> = validateParams(mod, params);
   const vars = opts.vars ?? {};
@@ -39,6 +47,7 @@ export async function runModuleOn<P extends TSchema, S>(
     diffMode: opts.diff ?? true,
     // as if an earlier task of a --check run had predicted a change on this host
     ...(opts.earlierChangesPredicted ? { earlierChangesPredicted: true } : {}),
+    ...(opts.secrets ? { secretText: (text: string) => opts.secrets?.includes(text) ?? false } : {}),
     controller: controllerFiles({ playbookDir: process.cwd() }),
     ...engineEvaluators(vars),
     warn: (m) => warnings.push(m),

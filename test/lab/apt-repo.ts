@@ -7,16 +7,27 @@
  * `python3 -m http.server` on the container's 127.0.0.1 (a transient systemd
  * unit). The Packages and Release indexes are written here in TypeScript;
  * dpkg-scanpackages and apt-ftparchive are not needed.
+ *
+ * A package may carry real files instead (`files`: the stand-in helm as
+ * /usr/bin/helm); they are copied into the container with `docker cp`.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
 import type { LabHost } from './hosts.js';
 
-/** Only `exec` is used, so SSH lab hosts (SshLabHost) serve too. */
-type ExecHost = Pick<LabHost, 'exec'>;
+/** Only `exec` is used, so SSH lab hosts (SshLabHost) serve too; `container` only for packages with `files`. */
+type ExecHost = Pick<LabHost, 'exec'> & Partial<Pick<LabHost, 'container'>>;
 
 export interface FakePackage {
   readonly name: string;
   readonly version: string;
+  /**
+   * Files the package installs, as path in the package → a file on this machine (mode kept), e.g.
+   * `{'/usr/bin/helm': helmStandinPath}`. Without one for /usr/bin/NAME, the package's
+   * /usr/bin/NAME is a script printing `NAME VERSION`.
+   */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 export interface AptRepoFixture {
@@ -77,8 +88,19 @@ async function buildRepo(host: ExecHost, dir: string, pkgs: readonly FakePackage
     const build = `/tmp/tsplay-apt-build/${p.name}_${p.version}`;
     await writeIn(host, `${build}/DEBIAN/control`, `${control}\n`);
     await writeIn(host, `${build}/usr/share/doc/${p.name}/VERSION`, `${p.version}\n`);
-    await writeIn(host, `${build}/usr/bin/${p.name}`, `#!/bin/sh\necho '${p.name} ${p.version}'\n`);
-    await must(host, `chmod 755 '${build}/usr/bin/${p.name}' && dpkg-deb -Zgzip --root-owner-group --build '${build}' '${dir}/${deb}' >/dev/null`);
+    const files = p.files ?? {};
+    if (!files[`/usr/bin/${p.name}`]) {
+      await writeIn(host, `${build}/usr/bin/${p.name}`, `#!/bin/sh\necho '${p.name} ${p.version}'\n`);
+      await must(host, `chmod 755 '${build}/usr/bin/${p.name}'`);
+    }
+    for (const [path, source] of Object.entries(files)) await copyIn(host, source, `${build}${path}`);
+    await must(host, `dpkg-deb -Zgzip --root-owner-group --build '${build}' '${dir}/${deb}' >/dev/null`);
+    if (p.files) {
+      // a large binary: sizes and hashes computed where the .deb is
+      const [size, md5, sha256] = (await must(host, `cd '${dir}' && stat -c %s '${deb}' && md5sum '${deb}' && sha256sum '${deb}'`)).stdout.split('\n').map((l) => l.split(' ')[0] ?? '');
+      stanzas.push([control, `Filename: ./${deb}`, `Size: ${size}`, `MD5sum: ${md5}`, `SHA256: ${sha256}`].join('\n'));
+      continue;
+    }
     const bytes = Buffer.from((await must(host, `base64 -w0 '${dir}/${deb}'`)).stdout, 'base64');
     stanzas.push(packagesStanza(control, deb, bytes));
   }
@@ -120,6 +142,13 @@ export function releaseFile(packages: Buffer, date = new Date()): string {
     line('sha256'),
     '',
   ].join('\n');
+}
+
+/** A file of this machine into the container (docker cp keeps its mode). */
+async function copyIn(host: ExecHost, source: string, dest: string): Promise<void> {
+  if (!host.container) throw new Error(`apt fixture: a package with files needs a container host (${dest})`);
+  await must(host, `mkdir -p "$(dirname '${dest}')"`);
+  await promisify(execFile)('docker', ['cp', source, `${host.container}:${dest}`]);
 }
 
 async function writeIn(host: ExecHost, path: string, content: string): Promise<void> {

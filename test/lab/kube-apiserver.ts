@@ -8,12 +8,12 @@
  * dynamic loader (`ROOT/lib64/ld-linux-x86-64.so.2 --library-path ROOT/...`),
  * with no chroot and no mounts. The server binary is static.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { access, constants, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,22 @@ export interface KubeApiserver {
 
 export interface StartKubeApiserverOptions {
   readonly timeoutMs?: number;
+  /**
+   * The address to listen on instead of 127.0.0.1: the docker bridge gateway
+   * (`dockerBridgeGateway()`), so lab containers reach the server. The serving
+   * certificate then names that IP too, and `url`/the kubeconfig use it.
+   */
+  readonly listenHost?: string;
+}
+
+/** The docker bridge's gateway on this machine (docker0's IPv4 address), which containers on the default bridge reach the host by. */
+export function dockerBridgeGateway(): string {
+  // node lists no address of a bridge with no container on it yet (NO-CARRIER): ask ip(8) then
+  const ip =
+    networkInterfaces().docker0?.find((a) => a.family === 'IPv4')?.address ??
+    /inet (\d+\.\d+\.\d+\.\d+)/.exec(spawnSync('ip', ['-4', '-o', 'addr', 'show', 'docker0'], { encoding: 'utf8' }).stdout ?? '')?.[1];
+  if (!ip) throw new Error('no docker0 interface with an IPv4 address: is the Docker engine running?');
+  return ip;
 }
 
 /** Paths from scripts/lab/kube-apiserver.sh --paths (no side effects); TSPLAY_KAPI_BIN overrides the binary. */
@@ -249,7 +265,7 @@ export async function startKubeApiserver(opts: StartKubeApiserverOptions = {}): 
   try {
     etcd = await startEtcd(root, dir, deadline);
     const dataDir = join(dir, 'data');
-    server = spawn(bin, ['-listen', '127.0.0.1:0', '-etcd', etcd.url, '-data-dir', dataDir, '-stdin-close'], {
+    server = spawn(bin, ['-listen', `${opts.listenHost ?? '127.0.0.1'}:0`, '-etcd', etcd.url, '-data-dir', dataDir, '-stdin-close'], {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     server.stderr!.setEncoding('utf8').on('data', (d: string) => serverErr.push(d));

@@ -9,6 +9,7 @@ import type { Probe } from '../probe.js';
 import type { ReadMethod } from '../transport/http-api.js';
 import type { KubeClient, KubeReader } from '../transport/kube-api.js';
 import type { BecomeOptions, Connection } from '../transport/transport.js';
+import { Secret } from '../secret.js';
 import { statOnHost } from './host-files.js';
 import type { PredictedFiles } from './predicted-files.js';
 
@@ -31,6 +32,8 @@ export interface HostContextOptions {
   readonly predicted?: PredictedFiles;
   /** check mode: an earlier task on this host predicted a change (see HostContext) */
   readonly earlierChangesPredicted?: boolean;
+  /** the run's secrets (its Redactor): is this text one of them? */
+  readonly secretText?: (text: string) => boolean;
 }
 
 /** Runs a command on the host with the task's environment and become; `quick` marks a read-only probe. */
@@ -146,6 +149,7 @@ export function createHostContext(o: HostContextOptions): HostContext {
     controller: o.controller,
     render: o.render,
     holds: o.holds,
+    isSecret: (v) => Secret.isSecret(v) || (typeof v === 'string' ? (o.secretText?.(v) ?? false) : typeof v === 'number' && (o.secretText?.(v.toString()) ?? false)),
     warn: o.warn,
     debug: o.debug,
     http: async () => readerOf(await httpClient(o)),

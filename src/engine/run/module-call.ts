@@ -137,6 +137,7 @@ function hostContextOptions(
     render: (template: string) => rc.templates.renderString(template, vars, et.task.location),
     holds: (condition: string | boolean) => rc.conditions.holds([condition], vars, et.task.location),
     ...(checkMode ? { predicted: rc.hosts.get(target).predicted, earlierChangesPredicted: rc.hosts.get(target).predictedChanges > 0 } : {}),
+    secretText: (text: string) => rc.redactor.has(text),
     warn: (message: string) => rc.sink.emit({ type: 'warning', message, host }),
     debug: (message: string) => rc.options.verbosity >= 3 && rc.sink.emit({ type: 'debug', level: 3, message, host }),
   };

@@ -1,7 +1,9 @@
 package main
 
 // The server's PKI, made on first start in the cert dir and reused after:
-// a CA, a serving certificate for 127.0.0.1/localhost/::1 signed by it, an
+// a CA, a serving certificate for 127.0.0.1/localhost/::1 (and the address
+// it listens on, when that is a specific IP such as the docker bridge
+// gateway lab containers reach it through) signed by it, an
 // admin client certificate (CN tsplay-admin, O system:masters) and two
 // bearer tokens (admin, and a user every request of whom is forbidden).
 
@@ -38,14 +40,14 @@ const (
 	deniedUser = "tsplay-denied"
 )
 
-func loadOrCreatePKI(dir string) (*pki, error) {
+func loadOrCreatePKI(dir string, extraIPs []net.IP) (*pki, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, err
 	}
 	p := &pki{servingCert: filepath.Join(dir, "serving.crt"), servingKey: filepath.Join(dir, "serving.key")}
 	caCrt, caKeyFile := filepath.Join(dir, "ca.crt"), filepath.Join(dir, "ca.key")
 	if _, err := os.Stat(filepath.Join(dir, "tokens")); err != nil {
-		if err := createPKI(dir); err != nil {
+		if err := createPKI(dir, extraIPs); err != nil {
 			return nil, err
 		}
 	}
@@ -81,7 +83,7 @@ func loadOrCreatePKI(dir string) (*pki, error) {
 	return p, nil
 }
 
-func createPKI(dir string) error {
+func createPKI(dir string, extraIPs []net.IP) error {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return err
@@ -119,7 +121,7 @@ func createPKI(dir string) error {
 	if err := issue("serving", &x509.Certificate{
 		Subject:     pkix.Name{CommonName: "tsplay-test-kube-apiserver"},
 		DNSNames:    []string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
-		IPAddresses: []net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")},
+		IPAddresses: append([]net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("::1")}, extraIPs...),
 		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 	}); err != nil {
 		return err
@@ -164,4 +166,17 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// servingIPs: the listen address's IP when it is a specific one other than loopback.
+func servingIPs(listen string) []net.IP {
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return nil
+	}
+	ip := net.ParseIP(host)
+	if ip == nil || ip.IsLoopback() || ip.IsUnspecified() {
+		return nil
+	}
+	return []net.IP{ip}
 }

@@ -96,7 +96,7 @@ func run(ctx context.Context, listen string, etcdServers []string, etcdPrefix, d
 	if err := addToScheme(apiserver.Scheme); err != nil {
 		return err
 	}
-	p, err := loadOrCreatePKI(dataDir)
+	p, err := loadOrCreatePKI(dataDir, servingIPs(listen))
 	if err != nil {
 		return fmt.Errorf("certificates: %w", err)
 	}
